@@ -132,17 +132,38 @@ std::string FormatIso8601(UtcTime t) {
   return buffer;
 }
 
+namespace {
+
+// The value of exactly `count` ASCII digits at `pos`, or -1. (sscanf's %d
+// would also take spaces, signs and fewer digits.)
+int FixedDigits(std::string_view text, size_t pos, size_t count) {
+  if (pos + count > text.size()) return -1;
+  int value = 0;
+  for (size_t i = pos; i < pos + count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
 std::optional<UtcTime> ParseIso8601(std::string_view text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0, ms = 0;
-  const std::string str(text);
-  int consumed = 0;
-  char sep = 0;
-  if (std::sscanf(str.c_str(), "%4d-%2d-%2d%c%2d:%2d:%2d%n", &y, &mo, &d, &sep,
-                  &h, &mi, &s, &consumed) != 7 ||
-      (sep != 'T' && sep != ' ')) {
+  // "YYYY-MM-DD?hh:mm:ss", every field of fixed width.
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
+      text[13] != ':' || text[16] != ':') {
     return std::nullopt;
   }
-  std::string_view rest = text.substr(static_cast<size_t>(consumed));
+  const char sep = text[10];
+  const int y = FixedDigits(text, 0, 4), mo = FixedDigits(text, 5, 2),
+            d = FixedDigits(text, 8, 2), h = FixedDigits(text, 11, 2),
+            mi = FixedDigits(text, 14, 2), s = FixedDigits(text, 17, 2);
+  if ((sep != 'T' && sep != ' ') || y < 0 || mo < 0 || d < 0 || h < 0 ||
+      mi < 0 || s < 0) {
+    return std::nullopt;
+  }
+  int ms = 0;
+  std::string_view rest = text.substr(19);
   if (!rest.empty() && rest[0] == '.') {
     rest.remove_prefix(1);
     int digits = 0;

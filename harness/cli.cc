@@ -1,0 +1,202 @@
+#include "harness/cli.h"
+
+#include <boost/program_options.hpp>
+
+#include <sstream>
+
+#include "core/period.h"
+#include "core/units.h"
+
+namespace scalecheck::harness {
+namespace {
+
+namespace po = boost::program_options;
+
+constexpr const char* kVersion = "scalecheck 0.1.0 (apisonator 3.4.3 behaviour)\n";
+
+constexpr const char* kExitStatus =
+    "exit status:\n"
+    "  0  every expectation held    2  bad command line or scenario file\n"
+    "  1  an expectation failed     3  target unreachable, port in use or I/O error\n";
+
+struct Subcommand {
+  const char* name;
+  const char* summary;
+};
+
+constexpr Subcommand kSubcommands[] = {
+    {"mock", "run the mock 3scale backend (apisonator 3.4.3) on a loopback port"},
+    {"replay", "replay golden recordings against the mock or a URL, byte-exact"},
+};
+
+CommandLine Usage(const std::string& message, const std::string& command) {
+  CommandLine cl;
+  cl.exit_code = ExitCode::kUsage;
+  cl.message = "scalecheck: " + message + "\ntry 'scalecheck " +
+               (command.empty() ? "" : command + " ") + "--help'\n";
+  return cl;
+}
+
+CommandLine Help(std::string text) {
+  CommandLine cl;
+  cl.message = std::move(text);
+  return cl;
+}
+
+std::string Render(const po::options_description& options) {
+  std::ostringstream out;
+  out << options;
+  return out.str();
+}
+
+// Runs Boost's parser; its exceptions stop here and become usage errors.
+std::optional<std::string> Parse(const std::vector<std::string>& args,
+                                 const po::options_description& options,
+                                 const po::positional_options_description* positional,
+                                 po::variables_map& vm) {
+  try {
+    po::command_line_parser parser(args);
+    parser.options(options);
+    if (positional != nullptr) parser.positional(*positional);
+    po::store(parser.run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
+CommandLine ParseMock(const std::vector<std::string>& args) {
+  MockCommand cmd;
+  const mock_backend::MockOptions defaults;
+  std::string listen = defaults.host + ":" + std::to_string(defaults.port);
+  std::string report_delay = "0s";
+  std::string start_time;
+  std::string clock = "system";
+  po::options_description options("options");
+  options.add_options()
+      ("help,h", "print this help and exit")
+      ("listen", po::value(&listen)->value_name("HOST:PORT")->default_value(listen),
+       "address to serve on; port 0 picks a free port and prints it")
+      ("port", po::value<int>()->value_name("N"), "shorthand for --listen 127.0.0.1:N")
+      ("internal-auth", po::value(&cmd.options.internal_auth)->value_name("USER:PASS"),
+       "require HTTP basic auth on /internal (default: open)")
+      ("report-delay", po::value(&report_delay)->value_name("DURATION")->default_value(report_delay),
+       "apply reports after this delay on the mock's clock, as apisonator's worker does")
+      ("clock", po::value(&clock)->value_name("manual|system")->default_value(clock),
+       "manual: the clock stands still at --start-time until the control API moves it")
+      ("start-time", po::value(&start_time)->value_name("ISO8601"),
+       "initial time of the mock's clock, e.g. 2024-05-31T23:59:59Z")
+      ("journal-size", po::value(&cmd.options.journal_capacity)->value_name("N")
+           ->default_value(defaults.journal_capacity), "requests kept in the journal (0: off)")
+      ("threads", po::value(&cmd.options.threads)->value_name("N")->default_value(defaults.threads),
+       "worker threads (at least the number of concurrent connections)")
+      ("fixture", po::value(&cmd.fixture_path)->value_name("FILE"),
+       "seed from a file of internal-API calls (the golden recording format)");
+  po::variables_map vm;
+  if (auto error = Parse(args, options, nullptr, vm)) return Usage(*error, "mock");
+  if (vm.count("help")) {
+    return Help("usage: scalecheck mock [options]\n\n"
+                "Serves the Service Management API, apisonator's internal API under /internal\n"
+                "and the control API under /__scalecheck (clock, reset, flush, state, journal,\n"
+                "faults). Binds 127.0.0.1 by default. SIGINT or SIGTERM stop it.\n\n" +
+                Render(options) + "\n" + kExitStatus +
+                "\nexample:\n  scalecheck mock --listen 127.0.0.1:0 --clock manual "
+                "--start-time 2024-05-31T23:59:59Z\n");
+  }
+  if (vm.count("port")) listen = "127.0.0.1:" + std::to_string(vm["port"].as<int>());
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos) return Usage("--listen wants HOST:PORT, got '" + listen + "'", "mock");
+  cmd.options.host = listen.substr(0, colon);
+  auto port = core::ParseCount(listen.substr(colon + 1));
+  if (!port.ok() || port.value() < 0 || port.value() > 65535) {
+    return Usage("--listen: invalid port in '" + listen + "'", "mock");
+  }
+  cmd.options.port = static_cast<int>(port.value());
+  auto delay = core::ParseDuration(report_delay);
+  if (!delay.ok()) return Usage("--report-delay: " + delay.status().message(), "mock");
+  cmd.options.report_delay =
+      std::chrono::duration_cast<std::chrono::milliseconds>(delay.value());
+  if (clock != "manual" && clock != "system") {
+    return Usage("--clock must be 'manual' or 'system', got '" + clock + "'", "mock");
+  }
+  if (!start_time.empty()) {
+    auto t = core::ParseIso8601(start_time);
+    if (!t) return Usage("--start-time: not an ISO 8601 time: '" + start_time + "'", "mock");
+    cmd.options.start_time = *t;
+  } else if (clock == "manual") {
+    return Usage("--clock manual needs --start-time", "mock");
+  }
+  if (cmd.options.threads < 1) return Usage("--threads must be at least 1", "mock");
+  CommandLine cl;
+  cl.command = cmd;
+  return cl;
+}
+
+CommandLine ParseReplay(const std::vector<std::string>& args) {
+  ReplayCommand cmd;
+  ReplayOptions& o = cmd.options;
+  po::options_description options("options");
+  options.add_options()
+      ("help,h", "print this help and exit")
+      ("target", po::value(&o.target_url)->value_name("URL"),
+       "replay against this backend (it needs the control API); default: the embedded mock")
+      ("internal-auth", po::value(&o.internal_auth)->value_name("USER:PASS")
+           ->default_value(o.internal_auth), "basic auth for the internal API")
+      ("filter", po::value(&o.filter)->value_name("GLOB"), "only cases whose area/name matches")
+      ("verbose,v", po::bool_switch(&o.verbose), "print every step")
+      ("no-framing", "do not compare Content-Length vs chunked framing")
+      ("strict-transport", po::bool_switch(&o.strict_transport),
+       "also compare reason phrases and interim 1xx responses")
+      ("paths", po::value(&o.paths)->value_name("PATH"), "recordings or directories of them");
+  po::positional_options_description positional;
+  positional.add("paths", -1);
+  po::variables_map vm;
+  if (auto error = Parse(args, options, &positional, vm)) return Usage(*error, "replay");
+  if (vm.count("help")) {
+    return Help("usage: scalecheck replay [options] PATH...\n\n"
+                "Replays recordings of apisonator 3.4.3 (the golden format) against a target and\n"
+                "compares status, body bytes, contract headers and framing.\n\n" +
+                Render(options) + "\n" + kExitStatus +
+                "\nexample:\n  scalecheck replay ../shared/golden\n");
+  }
+  if (vm.count("no-framing")) o.compare_framing = false;
+  if (o.paths.empty()) return Usage("replay needs at least one PATH", "replay");
+  CommandLine cl;
+  cl.command = cmd;
+  return cl;
+}
+
+}  // namespace
+
+std::string TopLevelHelp() {
+  std::string text =
+      "usage: scalecheck [--help] [--version] COMMAND [ARGS]\n\n"
+      "Simulation and conformance test harness for 3scale API management.\n\n"
+      "commands:\n";
+  for (const Subcommand& s : kSubcommands) {
+    std::string name = s.name;
+    name.resize(10, ' ');
+    text += "  " + name + s.summary + "\n";
+  }
+  text += "\n";
+  text += kExitStatus;
+  text += "\nexample:\n  scalecheck mock --listen 127.0.0.1:0\n"
+          "\n'scalecheck COMMAND --help' describes a command.\n";
+  return text;
+}
+
+CommandLine ParseCommandLine(int argc, const char* const* argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    return Help(TopLevelHelp());
+  }
+  if (args[0] == "--version") return Help(kVersion);
+  const std::string name = args[0];
+  args.erase(args.begin());
+  if (name == "mock") return ParseMock(args);
+  if (name == "replay") return ParseReplay(args);
+  return Usage("unknown command '" + name + "'", "");
+}
+
+}  // namespace scalecheck::harness
