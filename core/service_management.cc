@@ -181,7 +181,7 @@ ParsedParams RequestParams(const HttpRequest& request) {
   ParsedParams body;
   if (type.empty() ||
       type.rfind("application/x-www-form-urlencoded", 0) == 0) {
-    body = ParseNestedQuery(request.body);
+    body = ParseFormBody(request.body);
   } else if (type.rfind("multipart/form-data", 0) == 0) {
     const size_t b = type.find("boundary=");
     std::string_view boundary =
@@ -681,8 +681,9 @@ HttpResponse HandleAuth(Endpoint endpoint, const Registry& registry,
   }
   if (ctx.ext.limit_headers &&
       (authorized || rejection->code == "limits_exceeded")) {
-    const LimitHeaders h =
-        ComputeLimitHeaders(reports, usage, ctx.service->metrics, now);
+    const LimitHeaders h = ComputeLimitHeaders(
+        reports, usage_param != nullptr ? &raw_usage : nullptr,
+        ctx.service->metrics, now);
     response.headers.emplace_back("3scale-limit-remaining",
                                   std::to_string(h.remaining));
     response.headers.emplace_back("3scale-limit-reset",

@@ -205,4 +205,9 @@ int64_t UsageWithDescendants(const Usage& raw_usage, const MetricSet& metrics,
   return total;
 }
 
+std::vector<const Metric*> DescendantsOf(const MetricSet& metrics,
+                                         std::string_view id) {
+  return Descendants(metrics, id);
+}
+
 }  // namespace scalecheck::core

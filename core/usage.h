@@ -79,4 +79,9 @@ int64_t UsageWithDescendants(const Usage& raw_usage, const MetricSet& metrics,
 
 const UsageEntry* FindUsage(const Usage& usage, std::string_view metric_id);
 
+// Every descendant of metric `id` (children, grandchildren, ...), in metric
+// print order.
+std::vector<const Metric*> DescendantsOf(const MetricSet& metrics,
+                                         std::string_view id);
+
 }  // namespace scalecheck::core
