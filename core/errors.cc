@@ -115,17 +115,19 @@ BackendError EndUsersNoLongerSupported() {
               "parameter",
               400);
 }
+// TransactionTimestampNotWithinRange derives from Error itself: 403. Only
+// the report worker raises them, so the status never reaches a client.
 BackendError TransactionTimestampTooOld() {
   return Make("transaction_timestamp_too_old",
               "reporting transactions older than 86400 seconds is not allowed",
-              422);
+              403);
 }
 BackendError TransactionTimestampTooNew() {
   return Make(
       "transaction_timestamp_too_new",
       "reporting transactions more than 3600 seconds in the future is not "
       "allowed",
-      422);
+      403);
 }
 
 }  // namespace errors

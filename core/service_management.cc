@@ -532,7 +532,9 @@ HttpResponse HandleAuth(Endpoint endpoint, const Registry& registry,
     return LoggedError(ctx, errors::EndUsersNoLongerSupported());
   }
   // Step 5: usage must be a hash.
+  // A bare `usage` (nil) is no usage at all (golden usage/empty_hash).
   const ParamValue* usage_param = ctx.params.Find("usage");
+  if (usage_param != nullptr && usage_param->is_nil()) usage_param = nullptr;
   if (usage_param != nullptr && !usage_param->is_hash()) {
     return VendorResponse(403, "");
   }
@@ -842,7 +844,7 @@ HttpResponse HandlePublicRequest(const Registry& registry, Store& store,
   } else {
     response = NotFoundResponse();
   }
-  if (head) response.body.clear();
+  // HEAD is answered like GET; the server sends no body but its length.
   return response;
 }
 

@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/period.h"
 #include "harness/raw_http_client.h"

@@ -1,11 +1,11 @@
 // mock_backend/http_server.h
 //
 // An HTTP/1.x listener that hands every request, whatever its method or
-// path, to one handler as core::HttpRequest and writes back the
-// core::HttpResponse: Content-Length or chunked framing as the response asks,
-// keep-alive, HTTP/1.0, Expect: 100-continue, TCP_NODELAY. The only file that
-// includes httplib.h is its .cc. Thread-safe; the handler is called from the
-// listener's worker threads concurrently.
+// path, to one handler as core::HttpRequest, bytes untouched, and writes back
+// the core::HttpResponse: Content-Length or chunked framing as the response
+// asks (close-delimited for HTTP/1.0), keep-alive, Expect: 100-continue,
+// chunked request bodies, TCP_NODELAY, Puma's 10 KiB query limit.
+// Thread-safe; the handler is called from the worker threads concurrently.
 #pragma once
 
 #include <functional>
