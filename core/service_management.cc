@@ -171,18 +171,31 @@ bool ValueIsValidUtf8(const ParamValue& v) {
   return true;
 }
 
+// Rack's Request#media_type: the Content-Type up to ';' or ',', trimmed and
+// lower-cased; empty when there is none.
+std::string MediaType(const HttpRequest& request) {
+  const std::string* content_type = request.Header("content-type");
+  if (content_type == nullptr) return "";
+  std::string_view type = *content_type;
+  type = type.substr(0, type.find_first_of(";,"));
+  std::string out(Strip(type));
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
 // The request's parameters: the query, with an urlencoded or multipart
 // body merged over it.
 ParsedParams RequestParams(const HttpRequest& request) {
   ParsedParams query = ParseNestedQuery(request.query());
   if (!query.ok() || request.body.empty()) return query;
-  const std::string* content_type = request.Header("content-type");
-  std::string_view type = content_type ? std::string_view(*content_type) : "";
+  const std::string media_type = MediaType(request);
   ParsedParams body;
-  if (type.empty() ||
-      type.rfind("application/x-www-form-urlencoded", 0) == 0) {
+  if (media_type.empty() || media_type == "application/x-www-form-urlencoded") {
     body = ParseFormBody(request.body);
-  } else if (type.rfind("multipart/form-data", 0) == 0) {
+  } else if (media_type == "multipart/form-data") {
+    const std::string_view type = *request.Header("content-type");
     const size_t b = type.find("boundary=");
     std::string_view boundary =
         b == std::string_view::npos ? "" : type.substr(b + 9);
@@ -376,10 +389,12 @@ struct AuthContext {
 
 // An error after service resolution: logged, then answered.
 HttpResponse LoggedError(AuthContext& ctx, const BackendError& error) {
+  // Before the service is resolved, only a provider_key parameter names one
+  // (a service token does not: golden clients/python_authorize_authrep).
   const Service* log_service =
       ctx.service != nullptr
           ? ctx.service
-          : ServiceForErrorLog(*ctx.registry, ctx.provider_key,
+          : ServiceForErrorLog(*ctx.registry, ctx.creds.provider_key,
                                ctx.creds.service_id);
   if (log_service != nullptr) {
     ctx.store->LogError(log_service->id,
@@ -703,11 +718,14 @@ HttpResponse HandleAuth(Endpoint endpoint, const Registry& registry,
 
 HttpResponse HandleReport(const Registry& registry, Store& store,
                           const HttpRequest& request, UtcTime now) {
-  const std::string* content_type = request.Header("content-type");
-  if (content_type != nullptr && !content_type->empty() &&
-      content_type->rfind("application/x-www-form-urlencoded", 0) != 0 &&
-      content_type->rfind("multipart/form-data", 0) != 0) {
-    return ErrorResponse(errors::ContentTypeInvalid(*content_type), false);
+  const std::string media_type = MediaType(request);
+  if (!media_type.empty() && media_type != "application/x-www-form-urlencoded" &&
+      media_type != "multipart/form-data") {
+    // no_body can only come from the query or the header here.
+    const std::optional<Extensions> ext =
+        ResolveExtensions(request, ParseNestedQuery(request.query()).params);
+    return ErrorResponse(errors::ContentTypeInvalid(media_type),
+                         ext.has_value() && ext->no_body);
   }
   ParsedParams parsed = RequestParams(request);
   if (!parsed.ok()) return ParamsErrorResponse(*parsed.error);
@@ -718,7 +736,12 @@ HttpResponse HandleReport(const Registry& registry, Store& store,
   if (auto* error = std::get_if<BackendError>(&pk)) {
     return ErrorResponse(*error, ext->no_body);
   }
-  if (!IsValidUtf8(params)) return ErrorResponse(errors::NotValidData(), false);
+  // Invalid UTF-8 in a name is raised (chunked), in a value halted
+  // (Content-Length): golden report/invalid_utf8_in_transaction.
+  if (!KeysAreValidUtf8(params)) {
+    return ErrorResponse(errors::NotValidData(), false);
+  }
+  if (!IsValidUtf8(params)) return HaltedErrorResponse(errors::NotValidData());
   const ParamValue* transactions = params.Find("transactions");
   if (IsBlankValue(transactions)) {
     return ErrorResponse(errors::TransactionsIsBlank(), ext->no_body);
