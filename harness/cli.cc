@@ -146,6 +146,8 @@ CommandLine ParseReplay(const std::vector<std::string>& args) {
       ("filter", po::value(&o.filter)->value_name("GLOB"), "only cases whose area/name matches")
       ("verbose,v", po::bool_switch(&o.verbose), "print every step")
       ("no-framing", "do not compare Content-Length vs chunked framing")
+      ("known-failures", po::value(&o.known_failures_path)->value_name("FILE"),
+       "cases known to differ, with reasons: reported, not failed")
       ("strict-transport", po::bool_switch(&o.strict_transport),
        "also compare reason phrases and interim 1xx responses")
       ("paths", po::value(&o.paths)->value_name("PATH"), "recordings or directories of them");

@@ -37,6 +37,11 @@ struct ReplayOptions {
   // Also compare the reason phrase and interim 1xx responses; implies
   // compare_framing.
   bool strict_transport = false;
+  // A file of cases known to differ, one per line: "area/name  reason"
+  // ('#' starts a comment). They are run and reported as KNOWN with their
+  // reason and do not fail the run; one that passes is reported as FIXED
+  // and fails the run, so the list stays true. Empty: none.
+  std::string known_failures_path;
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds read_timeout{10000};
 };
@@ -44,7 +49,7 @@ struct ReplayOptions {
 // Replays every selected case and writes to `out` one line per case
 // ("PASS area/name", "FAIL area/name (step N: what)" followed by a diff,
 // "SKIP area/name (reason)"), then
-//   replay: P passed, F failed, S skipped
+//   replay: P passed, F failed, S skipped, K known failures
 //   P passed, F failed
 // Diagnostics go to `err`. `clock` times the network waits and is the
 // embedded mock's base clock. Returns kOk when nothing failed (skips

@@ -1,0 +1,2 @@
+// Placeholder; the bench engineer replaces it.
+int main() { return 0; }
