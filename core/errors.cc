@@ -75,10 +75,10 @@ BackendError UsageValueInvalid(std::string_view metric_name,
               403);
 }
 BackendError UsageValueEmpty(std::string_view metric_name) {
-  return Make("usage_value_invalid",
-              "usage value for metric " + Quoted(metric_name) +
-                  " can not be empty",
-              403);
+  return Make(
+      "usage_value_invalid",
+      "usage value for metric " + Quoted(metric_name) + " can not be empty",
+      403);
 }
 BackendError NotValidData() {
   // 3.4.3 answers 400 (spec says 422; golden "Surprises" 7).
@@ -167,10 +167,12 @@ Rejection OauthNotEnabled() {
   return {"oauth_not_enabled", "oauth is not enabled"};
 }
 Rejection RedirectUrlInvalid(std::string_view url) {
-  return {"redirect_url_invalid", "redirect_url " + Quoted(url) + " is invalid"};
+  return {"redirect_url_invalid",
+          "redirect_url " + Quoted(url) + " is invalid"};
 }
 Rejection RedirectUriInvalid(std::string_view uri) {
-  return {"redirect_uri_invalid", "redirect_uri " + Quoted(uri) + " is invalid"};
+  return {"redirect_uri_invalid",
+          "redirect_uri " + Quoted(uri) + " is invalid"};
 }
 
 }  // namespace rejections

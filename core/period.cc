@@ -75,11 +75,11 @@ UtcTime PeriodEnd(Period period, UtcTime t) {
     case Period::kWeek:
       return start + days(7);
     case Period::kMonth:
-      return FromDays(sys_days(ymd.year() / ymd.month() / 1 +
-                               std::chrono::months(1)));
-    case Period::kYear:
       return FromDays(
-          sys_days((ymd.year() + std::chrono::years(1)) / std::chrono::January / 1));
+          sys_days(ymd.year() / ymd.month() / 1 + std::chrono::months(1)));
+    case Period::kYear:
+      return FromDays(sys_days((ymd.year() + std::chrono::years(1)) /
+                               std::chrono::January / 1));
     case Period::kEternity:
       return kEndOfTime;
   }
@@ -150,8 +150,8 @@ int FixedDigits(std::string_view text, size_t pos, size_t count) {
 
 std::optional<UtcTime> ParseIso8601(std::string_view text) {
   // "YYYY-MM-DD?hh:mm:ss", every field of fixed width.
-  if (text.size() < 19 || text[4] != '-' || text[7] != '-' ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 19 || text[4] != '-' || text[7] != '-' || text[13] != ':' ||
+      text[16] != ':') {
     return std::nullopt;
   }
   const char sep = text[10];

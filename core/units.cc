@@ -55,10 +55,9 @@ Result<std::chrono::microseconds> ParseDuration(std::string_view text) {
   } else if (unit == "d") {
     us_per_unit = 86400e6;
   } else {
-    return Status::InvalidArgument("unknown duration unit '" +
-                                   std::string(unit) + "' in '" +
-                                   std::string(text) +
-                                   "' (use us, ms, s, m, h or d)");
+    return Status::InvalidArgument(
+        "unknown duration unit '" + std::string(unit) + "' in '" +
+        std::string(text) + "' (use us, ms, s, m, h or d)");
   }
   const double us = value * us_per_unit;
   if (us > static_cast<double>(std::numeric_limits<int64_t>::max() / 2)) {
@@ -128,12 +127,14 @@ std::string FormatDuration(std::chrono::microseconds d) {
   if (us % 1000000 == 0) {
     const int64_t s = us / 1000000;
     if (s >= 60 && s % 60 == 0 && s < 3600) {
-      std::snprintf(buffer, sizeof buffer, "%lldm", static_cast<long long>(s / 60));
+      std::snprintf(buffer, sizeof buffer, "%lldm",
+                    static_cast<long long>(s / 60));
     } else {
       std::snprintf(buffer, sizeof buffer, "%llds", static_cast<long long>(s));
     }
   } else if (us % 1000 == 0) {
-    std::snprintf(buffer, sizeof buffer, "%lldms", static_cast<long long>(us / 1000));
+    std::snprintf(buffer, sizeof buffer, "%lldms",
+                  static_cast<long long>(us / 1000));
   } else {
     std::snprintf(buffer, sizeof buffer, "%lldus", static_cast<long long>(us));
   }

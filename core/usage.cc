@@ -91,8 +91,7 @@ std::variant<Usage, BackendError> ParseUsage(const ParamHash& usage,
     // parse_usage strips the name before anything can raise, so the errors
     // name the trimmed metric too.
     const std::string_view name = Trim(raw_name);
-    if (!value.is_string() ||
-        Trim(value.string()).empty()) {
+    if (!value.is_string() || Trim(value.string()).empty()) {
       return errors::UsageValueEmpty(name);
     }
     if (!IsSaneUsageValue(value.string())) {
@@ -118,7 +117,8 @@ Usage PropagateToAncestors(const Usage& usage, const MetricSet& metrics,
   Usage memo = usage;
   if (flat) return memo;
   for (const UsageEntry& entry : usage) {
-    for (const std::string& ancestor_id : metrics.AncestorIds(entry.metric_id)) {
+    for (const std::string& ancestor_id :
+         metrics.AncestorIds(entry.metric_id)) {
       auto it = std::find_if(
           memo.begin(), memo.end(),
           [&](const UsageEntry& e) { return e.metric_id == ancestor_id; });

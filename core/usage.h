@@ -35,7 +35,7 @@ struct UsageValue {
   int64_t as_increment() const { return set ? 0 : value; }
 };
 
-// Parses `text` as Ruby would (no validation). 
+// Parses `text` as Ruby would (no validation).
 UsageValue ParseUsageValue(std::string_view text);
 
 // Whether `text` passes apisonator's sane_value? check, /\A\s*#?\d+\s*\Z/.
@@ -79,8 +79,9 @@ int64_t UsageWithDescendants(const Usage& raw_usage, const MetricSet& metrics,
 
 const UsageEntry* FindUsage(const Usage& usage, std::string_view metric_id);
 
-// Every descendant of metric `id` (children, grandchildren, ...), in metric
-// print order.
+// Every descendant of metric `id` in Metric.descendants order: the direct
+// children in print order, then each child's descendants in turn (for
+// hits -> {search -> deep, upload}: search, upload, deep).
 std::vector<const Metric*> DescendantsOf(const MetricSet& metrics,
                                          std::string_view id);
 

@@ -25,6 +25,9 @@ struct Subcommand {
 };
 
 constexpr Subcommand kSubcommands[] = {
+    {"run", "run scenarios against the embedded mock or a backend, write reports"},
+    {"list", "list the ids and titles of scenarios without running them"},
+    {"validate", "check scenario files and report file:line:col errors"},
     {"mock", "run the mock 3scale backend (apisonator 3.4.3) on a loopback port"},
     {"replay", "replay golden recordings against the mock or a URL, byte-exact"},
 };
@@ -169,6 +172,103 @@ CommandLine ParseReplay(const std::vector<std::string>& args) {
   return cl;
 }
 
+// `run` and `list` share their selection flags.
+CommandLine ParseRunOrList(const std::vector<std::string>& args, bool run) {
+  const char* name = run ? "run" : "list";
+  RunCommandOptions o;
+  std::string compare = "exact";
+  std::string max_wait = "0s";
+  std::string settle = "0s";
+  po::options_description options("options");
+  options.add_options()("help,h", "print this help and exit")
+      ("filter", po::value(&o.filters)->value_name("GLOB")->composing(),
+       "only scenarios whose id matches (repeatable)")
+      ("tag", po::value(&o.tags)->value_name("TAG")->composing(),
+       "only scenarios with this tag (repeatable)")
+      ("paths", po::value(&o.paths)->value_name("PATH"), "scenario files or directories");
+  if (run) {
+    options.add_options()
+        ("target", po::value(&o.target.url)->value_name("URL"),
+         "a Service Management API to test (default: the embedded mock)")
+        ("internal-auth", po::value(&o.target.internal_auth)->value_name("USER:PASS"),
+         "basic auth for the target's internal API")
+        ("no-seed", "do not seed fixtures (the target is seeded already)")
+        ("compare", po::value(&compare)->value_name("exact|semantic")->default_value(compare),
+         "exact: bytes and contract headers; semantic: parsed XML")
+        ("max-wait", po::value(&max_wait)->value_name("DURATION")->default_value(max_wait),
+         "live targets: longest real wait for a clock move")
+        ("settle", po::value(&settle)->value_name("DURATION")->default_value(settle),
+         "live targets: wait after reporting steps (asynchronous backends)")
+        ("report-dir", po::value(&o.report_dir)->value_name("DIR")->default_value(o.report_dir),
+         "where to write junit.xml, report.json and report.html ('' for none)")
+        ("seed", po::value(&o.seed)->value_name("N")->default_value(o.seed),
+         "random seed; printed in every report")
+        ("verbose,v", po::bool_switch(&o.verbose), "print every case's steps")
+        ("color", po::bool_switch(&o.color), "color the console report");
+  }
+  po::positional_options_description positional;
+  positional.add("paths", -1);
+  po::variables_map vm;
+  if (auto error = Parse(args, options, &positional, vm)) return Usage(*error, name);
+  if (vm.count("help")) {
+    const std::string usage =
+        std::string("usage: scalecheck ") + name + " [options] PATH...\n\n";
+    const std::string what =
+        run ? "Runs 3scale conformance scenarios against a target: every response is\n"
+              "checked against the reference model and the scenario's expectations.\n\n"
+            : "Lists the scenarios a run would select.\n\n";
+    const std::string example =
+        run ? " --filter 'authorize/*' --report-dir out scenarios/conformance\n"
+            : " --tag limits scenarios/conformance\n";
+    return Help(usage + what + Render(options) + "\n" + kExitStatus +
+                "\nexample:\n  scalecheck " + name + example);
+  }
+  if (o.paths.empty()) return Usage(std::string(name) + " needs at least one PATH", name);
+  CommandLine cl;
+  if (!run) {
+    cl.command = ListCommand{o};
+    return cl;
+  }
+  if (compare == "exact") {
+    o.run.compare = CompareMode::kExact;
+  } else if (compare == "semantic") {
+    o.run.compare = CompareMode::kSemantic;
+  } else {
+    return Usage("--compare must be 'exact' or 'semantic', got '" + compare + "'", name);
+  }
+  auto wait = core::ParseDuration(max_wait);
+  if (!wait.ok()) return Usage("--max-wait: " + wait.status().message(), name);
+  o.run.max_wait = std::chrono::duration_cast<std::chrono::milliseconds>(wait.value());
+  auto settle_d = core::ParseDuration(settle);
+  if (!settle_d.ok()) return Usage("--settle: " + settle_d.status().message(), name);
+  o.run.settle = std::chrono::duration_cast<std::chrono::milliseconds>(settle_d.value());
+  o.run.seed = vm.count("no-seed") == 0;
+  cl.command = RunCommand{o};
+  return cl;
+}
+
+CommandLine ParseValidate(const std::vector<std::string>& args) {
+  ValidateCommand cmd;
+  po::options_description options("options");
+  options.add_options()("help,h", "print this help and exit")
+      ("paths", po::value(&cmd.paths)->value_name("PATH"), "scenario files or directories");
+  po::positional_options_description positional;
+  positional.add("paths", -1);
+  po::variables_map vm;
+  if (auto error = Parse(args, options, &positional, vm)) return Usage(*error, "validate");
+  if (vm.count("help")) {
+    return Help(
+        "usage: scalecheck validate PATH...\n\n"
+        "Checks scenario files; every error is printed as file:line:col: message.\n\n" +
+        Render(options) + "\n" + kExitStatus +
+        "\nexample:\n  scalecheck validate scenarios\n");
+  }
+  if (cmd.paths.empty()) return Usage("validate needs at least one PATH", "validate");
+  CommandLine cl;
+  cl.command = cmd;
+  return cl;
+}
+
 }  // namespace
 
 std::string TopLevelHelp() {
@@ -198,6 +298,9 @@ CommandLine ParseCommandLine(int argc, const char* const* argv) {
   args.erase(args.begin());
   if (name == "mock") return ParseMock(args);
   if (name == "replay") return ParseReplay(args);
+  if (name == "run") return ParseRunOrList(args, true);
+  if (name == "list") return ParseRunOrList(args, false);
+  if (name == "validate") return ParseValidate(args);
   return Usage("unknown command '" + name + "'", "");
 }
 

@@ -14,6 +14,7 @@
 
 #include "harness/exit_code.h"
 #include "harness/replay.h"
+#include "harness/run_command.h"
 #include "mock_backend/mock_server.h"
 
 namespace scalecheck::harness {
@@ -27,7 +28,20 @@ struct ReplayCommand {
   ReplayOptions options;
 };
 
-using Command = std::variant<MockCommand, ReplayCommand>;
+struct RunCommand {
+  RunCommandOptions options;
+};
+
+struct ListCommand {
+  RunCommandOptions options;
+};
+
+struct ValidateCommand {
+  std::vector<std::string> paths;
+};
+
+using Command = std::variant<MockCommand, ReplayCommand, RunCommand,
+                             ListCommand, ValidateCommand>;
 
 // Either a command to run, or a message to print and an exit code (stdout
 // for --help and --version, stderr for errors).

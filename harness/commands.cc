@@ -7,6 +7,7 @@
 
 #include "harness/raw_http_client.h"
 #include "harness/recording.h"
+#include "harness/validate.h"
 #include "mock_backend/mock_server.h"
 
 namespace scalecheck::harness {
@@ -93,15 +94,21 @@ ExitCode RunMock(const MockCommand& command, core::Clock& clock,
 
 }  // namespace
 
-ExitCode RunCommand(const Command& command, core::Clock& clock,
+ExitCode ExecuteCommand(const Command& command, core::Clock& clock,
                     std::ostream& out, std::ostream& err) {
   return std::visit(
       [&](const auto& c) -> ExitCode {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, MockCommand>) {
           return RunMock(c, clock, out, err);
-        } else {
+        } else if constexpr (std::is_same_v<T, ReplayCommand>) {
           return RunReplay(c.options, clock, out, err);
+        } else if constexpr (std::is_same_v<T, RunCommand>) {
+          return RunRunCommand(c.options, clock, out, err);
+        } else if constexpr (std::is_same_v<T, ListCommand>) {
+          return RunListCommand(c.options, out, err);
+        } else {
+          return RunValidate(c.paths, out, err);
         }
       },
       command);

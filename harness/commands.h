@@ -13,7 +13,7 @@
 namespace scalecheck::harness {
 
 // `clock` is the process's only SystemClock (or a fake in tests).
-ExitCode RunCommand(const Command& command, core::Clock& clock,
+ExitCode ExecuteCommand(const Command& command, core::Clock& clock,
                     std::ostream& out, std::ostream& err);
 
 }  // namespace scalecheck::harness

@@ -20,5 +20,5 @@ int main(int argc, char** argv) {
   }
   scalecheck::core::SystemClock clock;
   return static_cast<int>(
-      harness::RunCommand(*command_line.command, clock, std::cout, std::cerr));
+      harness::ExecuteCommand(*command_line.command, clock, std::cout, std::cerr));
 }

@@ -248,9 +248,9 @@ core::Result<HttpResponse> ParseResponse(const Json& json,
   return response;
 }
 
-core::Result<Step> ParseStep(const Json& json, const std::string& where) {
+core::Result<RecordedStep> ParseStep(const Json& json, const std::string& where) {
   if (!json.is_object()) return Bad(where, "expected an object");
-  Step step;
+  RecordedStep step;
   core::Result<std::string> at = GetString(json, "at", where);
   if (!at.ok()) return at.status();
   const std::optional<core::UtcTime> parsed_at = core::ParseIso8601(*at);
@@ -280,9 +280,9 @@ core::Result<Step> ParseStep(const Json& json, const std::string& where) {
   core::Result<std::string> compare = GetString(json, "compare", where, "");
   if (!compare.ok()) return compare.status();
   if (compare->empty()) {
-    step.compare = CompareMode::kFull;
+    step.compare = RecordedCompare::kFull;
   } else if (*compare == "status") {
-    step.compare = CompareMode::kStatus;
+    step.compare = RecordedCompare::kStatus;
   } else {
     return Bad(Join(where, "compare"),
                "unknown compare '" + *compare + "' (only \"status\")");
@@ -350,7 +350,7 @@ core::Result<Case> ParseCase(const Json& json) {
   if (steps == nullptr) return Bad("", "missing 'steps'");
   if (!steps->is_array()) return Bad("steps", "expected an array");
   for (size_t i = 0; i < steps->size(); ++i) {
-    core::Result<Step> step =
+    core::Result<RecordedStep> step =
         ParseStep((*steps)[i], "step " + std::to_string(i + 1));
     if (!step.ok()) return step.status();
     result.steps.push_back(std::move(step).value());
@@ -365,7 +365,7 @@ core::Result<Case> ParseCase(const Json& json) {
   for (const FixtureEntry& entry : result.fixture) {
     add_key(CreatedAppKey(entry.method, entry.path, entry.body));
   }
-  for (const Step& step : result.steps) {
+  for (const RecordedStep& step : result.steps) {
     if (step.request.api == Api::kInternal) {
       add_key(CreatedAppKey(step.request.method, step.request.target,
                             step.request.body));

@@ -44,19 +44,19 @@ struct RecordedRequest {
 };
 
 // How much of a step's response is a contract.
-enum class CompareMode {
+enum class RecordedCompare {
   kFull,    // Status, headers, framing and body bytes.
   kStatus,  // Only the status ("compare": "status").
 };
 
-struct Step {
+struct RecordedStep {
   core::UtcTime at{};  // The clock when the request was sent (ms precision).
   RecordedRequest request;
   // Recorded with lower-cased header names, empty `version`, and the body
   // de-chunked.
   HttpResponse response;
   bool after_flush = false;  // Apply enqueued reports before the next step.
-  CompareMode compare = CompareMode::kFull;
+  RecordedCompare compare = RecordedCompare::kFull;
   std::string comment;
 };
 
@@ -68,7 +68,7 @@ struct Case {
   // non-empty means "compare those as multisets".
   std::vector<std::string> unordered;
   std::vector<FixtureEntry> fixture;
-  std::vector<Step> steps;
+  std::vector<RecordedStep> steps;
   // Derived at load time: every application key value the fixture and the
   // internal steps create ({"application_key":{"value":...}}), for
   // comparing "<application><key>", which is any member of the set.

@@ -115,7 +115,7 @@ class CaseRunner {
 
     const UnorderedRules unordered = UnorderedRulesFor(recording);
     for (size_t i = 0; i < recording.steps.size(); ++i) {
-      const Step& step = recording.steps[i];
+      const RecordedStep& step = recording.steps[i];
       const std::string where = "step " + std::to_string(i + 1);
       core::Result<HttpResponse> set_clock =
           Control("PUT", "/clock",
@@ -154,7 +154,7 @@ class CaseRunner {
       }
 
       CompareOptions compare;
-      compare.status_only = step.compare == CompareMode::kStatus;
+      compare.status_only = step.compare == RecordedCompare::kStatus;
       compare.compare_headers = options_.compare_headers;
       compare.compare_framing = options_.compare_framing;
       compare.strict_transport = options_.strict_transport;

@@ -2,9 +2,9 @@
 // ManualClock base, so that no test reads the machine's clocks or sleeps.
 #include "core/clock.h"
 
-#include <chrono>
-
 #include <gtest/gtest.h>
+
+#include <chrono>
 
 #include "tests/testing/utc_time.h"
 

@@ -2,12 +2,12 @@
 // GET /services/:id/errors/): newest first, 1000 kept, paged.
 #include "core/error_log.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "tests/testing/utc_time.h"
 

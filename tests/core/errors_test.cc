@@ -2,9 +2,9 @@
 // rejection reasons (spec 3.5, as corrected by golden "Surprises" 6 and 7).
 #include "core/errors.h"
 
-#include <string>
-
 #include <gtest/gtest.h>
+
+#include <string>
 
 namespace scalecheck::core {
 namespace {

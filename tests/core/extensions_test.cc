@@ -4,12 +4,12 @@
 // no_body URL parameter.
 #include "core/extensions.h"
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace scalecheck::core {
 namespace {
@@ -96,9 +96,8 @@ TEST_F(ExtensionsTest, Spec1_FlagsOtherThanNoBodyNeedExactlyTheString1) {
     EXPECT_EQ(option, Flags(WithOptions(std::string(option) + "=1")));
     EXPECT_EQ(option, Flags(WithOptions(std::string(option) + "=%31")))
         << "%31 decodes to 1";
-    for (const char* value :
-         {"=true", "=2", "=yes", "=0", "=", "= 1", "=01", "=1 ", "", "[]=1",
-          "[x]=1"}) {
+    for (const char* value : {"=true", "=2", "=yes", "=0", "=", "= 1", "=01",
+                              "=1 ", "", "[]=1", "[x]=1"}) {
       EXPECT_EQ("", Flags(WithOptions(std::string(option) + value)))
           << option << value;
     }
@@ -111,19 +110,25 @@ TEST_F(ExtensionsTest, Spec1_OptionsAreNotReadFromTheUrl) {
                                 "flat_usage=1")));
 }
 
-TEST_F(ExtensionsTest, GoldenNoBodyHeaderValues_AnyValueButZeroAndFalseTurnsItOn) {
+TEST_F(ExtensionsTest,
+       GoldenNoBodyHeaderValues_AnyValueButZeroAndFalseTurnsItOn) {
   // golden extensions/no_body_header_values: status 200 with an empty body
   // means no_body was on.
   const struct {
     const char* header;
     bool no_body;
   } cases[] = {
-      {"no_body=true", true}, {"no_body=yes", true},  {"no_body=", true},
-      {"no_body=1", true},    {"no_body=FALSE", true}, {"no_body[x]=1", true},
-      {"no_body=0", false},   {"no_body=false", false},
-      {"no_body", false},        // A key without '=' is nil: no value at all.
-      {"", false},               // An empty header.
-      {"no_body%3D1", false},    // The key is "no_body=1".
+      {"no_body=true", true},
+      {"no_body=yes", true},
+      {"no_body=", true},
+      {"no_body=1", true},
+      {"no_body=FALSE", true},
+      {"no_body[x]=1", true},
+      {"no_body=0", false},
+      {"no_body=false", false},
+      {"no_body", false},      // A key without '=' is nil: no value at all.
+      {"", false},             // An empty header.
+      {"no_body%3D1", false},  // The key is "no_body=1".
       {"nobody=1", false},
   };
   for (const auto& c : cases) {
@@ -138,8 +143,9 @@ TEST_F(ExtensionsTest, GoldenNoBodyUrlForms_AnyValueButZeroAndFalseTurnsItOn) {
     const char* query;
     bool no_body;
   } cases[] = {
-      {"no_body=1", true},     {"no_body=true", true},  {"no_body=", true},
-      {"no_body=yes", true},   {"no_body=FALSE", true}, {"no_body%5Bx%5D=1", true},
+      {"no_body=1", true},     {"no_body=true", true},
+      {"no_body=", true},      {"no_body=yes", true},
+      {"no_body=FALSE", true}, {"no_body%5Bx%5D=1", true},
       {"no_body", false},  // Golden "Surprises" 16: no '=', no value.
       {"no_body=0", false},    {"no_body=false", false},
   };
@@ -161,10 +167,10 @@ TEST_F(ExtensionsTest, Golden16_AHeaderNoBodyWithoutValueFallsBackToTheUrl) {
       << "a header without no_body";
 }
 
-TEST_F(ExtensionsTest, Golden4_HeaderNamesAreCaseInsensitiveAndMayUseAnUnderscore) {
-  for (const char* name :
-       {"3scale-options", "3scale-Options", "3SCALE-OPTIONS", "3scale_options",
-        "3Scale_Options"}) {
+TEST_F(ExtensionsTest,
+       Golden4_HeaderNamesAreCaseInsensitiveAndMayUseAnUnderscore) {
+  for (const char* name : {"3scale-options", "3scale-Options", "3SCALE-OPTIONS",
+                           "3scale_options", "3Scale_Options"}) {
     const std::optional<Extensions> ext = Resolve({{name, "no_body=1"}});
     ASSERT_TRUE(ext.has_value()) << name;
     EXPECT_TRUE(ext->no_body) << name;
@@ -175,7 +181,8 @@ TEST_F(ExtensionsTest, Golden4_HeaderNamesAreCaseInsensitiveAndMayUseAnUnderscor
   EXPECT_FALSE(other->no_body);
 }
 
-TEST_F(ExtensionsTest, Golden17_OptionsSplitOnSemicolonsAndSkipSpacesAfterSeparators) {
+TEST_F(ExtensionsTest,
+       Golden17_OptionsSplitOnSemicolonsAndSkipSpacesAfterSeparators) {
   EXPECT_EQ("limit_headers hierarchy",
             Flags(WithOptions("limit_headers=1;hierarchy=1")));
   EXPECT_EQ("limit_headers hierarchy",
@@ -214,10 +221,12 @@ TEST_F(ExtensionsTest, TheResolvedHashRendersAsJsonInHeaderOrder) {
       {"x=%22q%22", "", R"({"x":"\"q\""})"},
       {"", "", "{}"},
       // The URL's no_body joins the hash at its end.
-      {"limit_headers=1", "no_body=1", R"({"limit_headers":"1","no_body":true})"},
+      {"limit_headers=1", "no_body=1",
+       R"({"limit_headers":"1","no_body":true})"},
       {"no_body&limit_headers=1", "no_body=1",
        R"({"no_body":true,"limit_headers":"1"})"},
-      {"limit_headers=1", "no_body=0", R"({"limit_headers":"1","no_body":false})"},
+      {"limit_headers=1", "no_body=0",
+       R"({"limit_headers":"1","no_body":false})"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(c.json, WithOptions(c.header, c.query).json)
@@ -232,14 +241,10 @@ TEST_F(ExtensionsTest, JsonStringEscapesAsRubysGenerator) {
     const char* text;
     const char* want;
   } cases[] = {
-      {"plain", R"("plain")"},
-      {"a\"b", R"("a\"b")"},
-      {"a\\b", R"("a\\b")"},
-      {"a\nb\rc\td", R"("a\nb\rc\td")"},
-      {"\b\f", R"("\b\f")"},
-      {"\x01", R"("\u0001")"},
-      {"a/b", R"("a/b")"},
-      {"\xC3\xA9", "\"\xC3\xA9\""},
+      {"plain", R"("plain")"}, {"a\"b", R"("a\"b")"},
+      {"a\\b", R"("a\\b")"},   {"a\nb\rc\td", R"("a\nb\rc\td")"},
+      {"\b\f", R"("\b\f")"},   {"\x01", R"("\u0001")"},
+      {"a/b", R"("a/b")"},     {"\xC3\xA9", "\"\xC3\xA9\""},
       {"", R"("")"},
   };
   for (const auto& c : cases) {
@@ -252,8 +257,8 @@ TEST_F(ExtensionsTest, JsonValueRendersNilArraysAndNestedHashes) {
   inner.Set("k", ParamValue{std::string("v")});
   ParamHash outer;
   outer.Set("nil", ParamValue{});
-  outer.Set("list", ParamValue{ParamArray{ParamValue{std::string("1")},
-                                          ParamValue{}}});
+  outer.Set("list",
+            ParamValue{ParamArray{ParamValue{std::string("1")}, ParamValue{}}});
   outer.Set("hash", ParamValue{std::move(inner)});
 
   EXPECT_EQ(R"({"nil":null,"list":["1",null],"hash":{"k":"v"}})",

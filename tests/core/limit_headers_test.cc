@@ -3,11 +3,11 @@
 // usage/set_vs_limit_headers and random/*).
 #include "core/limit_headers.h"
 
-#include <string>
-#include <optional>
-#include <vector>
-
 #include <gtest/gtest.h>
+
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "tests/testing/utc_time.h"
 
@@ -67,12 +67,13 @@ class LimitHeadersTest : public testing::Test {
 
   // "remaining reset max" as the three headers would carry them; "-" for
   // an absent 3scale-limit-max-value. Without `usage` the request has none.
-  std::string Headers(const std::vector<UsageReport>& shown,
-                      const std::optional<ParamHash>& usage = std::nullopt) const {
-    const LimitHeaders h = ComputeLimitHeaders(
-        shown, usage ? &*usage : nullptr, metrics_, now_);
-    return std::to_string(h.remaining) + " " + std::to_string(h.reset_s) +
-           " " + (h.max_value ? std::to_string(*h.max_value) : "-");
+  std::string Headers(
+      const std::vector<UsageReport>& shown,
+      const std::optional<ParamHash>& usage = std::nullopt) const {
+    const LimitHeaders h =
+        ComputeLimitHeaders(shown, usage ? &*usage : nullptr, metrics_, now_);
+    return std::to_string(h.remaining) + " " + std::to_string(h.reset_s) + " " +
+           (h.max_value ? std::to_string(*h.max_value) : "-");
   }
 
   MetricSet metrics_;
@@ -80,21 +81,24 @@ class LimitHeadersTest : public testing::Test {
   UtcTime now_ = Utc(2024, 5, 15, 10, 20, 30, 250);
 };
 
-TEST_F(LimitHeadersTest, Spec7_37_AnAuthrepCountsItsOwnUsageAndTheDayWinsTheTie) {
+TEST_F(LimitHeadersTest,
+       Spec7_37_AnAuthrepCountsItsOwnUsageAndTheDayWinsTheTie) {
   // hits/day=100, hits/hour=100, metric2/day=200; authrep hits=10&metric2=10
   // shows 10 everywhere: (100-10)/10 = 9 for both hits limits.
-  const std::vector<UsageReport> shown = {Report("hits", Period::kDay, 100, 10),
-                                          Report("hits", Period::kHour, 100, 10),
-                                          Report("metric2", Period::kDay, 200, 10)};
+  const std::vector<UsageReport> shown = {
+      Report("hits", Period::kDay, 100, 10),
+      Report("hits", Period::kHour, 100, 10),
+      Report("metric2", Period::kDay, 200, 10)};
 
   EXPECT_EQ("9 49170 100",
             Headers(shown, UsageOf({{"hits", "10"}, {"metric2", "10"}})));
 }
 
 TEST_F(LimitHeadersTest, Spec7_37_AnAuthorizeDoesNotCountItsPredictedUsage) {
-  const std::vector<UsageReport> shown = {Report("hits", Period::kDay, 100, 0),
-                                          Report("hits", Period::kHour, 100, 0),
-                                          Report("metric2", Period::kDay, 200, 0)};
+  const std::vector<UsageReport> shown = {
+      Report("hits", Period::kDay, 100, 0),
+      Report("hits", Period::kHour, 100, 0),
+      Report("metric2", Period::kDay, 200, 0)};
 
   EXPECT_EQ("10 49170 100",
             Headers(shown, UsageOf({{"hits", "10"}, {"metric2", "10"}})));
@@ -123,10 +127,11 @@ TEST_F(LimitHeadersTest, Spec3_6_ZeroUsageIsUnconstrained) {
   EXPECT_EQ("-1 -1 -", Headers(shown, UsageOf({{"hits", "0"}})));
 }
 
-TEST_F(LimitHeadersTest, Spec3_6_WithoutUsageEveryReportUnderItsLimitIsUnconstrained) {
-  const std::vector<UsageReport> shown = {Report("hits", Period::kDay, 10, 2),
-                                          Report("hits", Period::kHour, 10, 2),
-                                          Report("other", Period::kMinute, 30, 0)};
+TEST_F(LimitHeadersTest,
+       Spec3_6_WithoutUsageEveryReportUnderItsLimitIsUnconstrained) {
+  const std::vector<UsageReport> shown = {
+      Report("hits", Period::kDay, 10, 2), Report("hits", Period::kHour, 10, 2),
+      Report("other", Period::kMinute, 30, 0)};
 
   EXPECT_EQ("-1 -1 -", Headers(shown));
 }
@@ -134,38 +139,51 @@ TEST_F(LimitHeadersTest, Spec3_6_WithoutUsageEveryReportUnderItsLimitIsUnconstra
 TEST_F(LimitHeadersTest, Spec3_6_UsageOfUnlimitedMetricsIsUnconstrained) {
   // golden extensions/limit_headers_denied_and_unconstrained, step 1: usage
   // of a metric without limits leaves no candidate.
-  const std::vector<UsageReport> shown = {Report("hits", Period::kDay, 100, 0),
-                                          Report("forever", Period::kEternity, 50, 0)};
+  const std::vector<UsageReport> shown = {
+      Report("hits", Period::kDay, 100, 0),
+      Report("forever", Period::kEternity, 50, 0)};
 
   EXPECT_EQ("-1 -1 -", Headers(shown, UsageOf({{"storage", "5"}})));
 }
 
 TEST_F(LimitHeadersTest, Spec7_38_AnEternityLimitNeverResets) {
   // golden extensions/limit_headers_denied_and_unconstrained, step 3.
-  const std::vector<UsageReport> shown = {Report("hits", Period::kDay, 100, 0),
-                                          Report("hits", Period::kHour, 10, 0),
-                                          Report("forever", Period::kEternity, 50, 5)};
+  const std::vector<UsageReport> shown = {
+      Report("hits", Period::kDay, 100, 0),
+      Report("hits", Period::kHour, 10, 0),
+      Report("forever", Period::kEternity, 50, 5)};
 
   EXPECT_EQ("9 -1 50", Headers(shown, UsageOf({{"forever", "5"}})));
 }
 
-TEST_F(LimitHeadersTest, Spec3_6_OnlyTheUsedMetricsAndTheirAncestorsAreCandidates) {
+TEST_F(LimitHeadersTest,
+       Spec3_6_OnlyTheUsedMetricsAndTheirAncestorsAreCandidates) {
   const std::vector<UsageReport> shown = {
-      Report("hits", Period::kDay, 10, 9),       // Ancestor: 1 left.
-      Report("search", Period::kDay, 100, 0),    // In the usage.
-      Report("deep", Period::kMinute, 6, 6),     // A child: not a candidate.
-      Report("storage", Period::kDay, 5, 5)};    // Unrelated.
+      Report("hits", Period::kDay, 10, 9),     // Ancestor: 1 left.
+      Report("search", Period::kDay, 100, 0),  // In the usage.
+      Report("deep", Period::kMinute, 6, 6),   // A child: not a candidate.
+      Report("storage", Period::kDay, 5, 5)};  // Unrelated.
 
   EXPECT_EQ("1 49170 10", Headers(shown, UsageOf({{"search", "1"}})));
 }
 
 TEST_F(LimitHeadersTest, Spec3_6_ADescendantsUsageCountsForItsAncestors) {
   // hits' u is hits=1 plus deep=2: (40-4)/3 = 12 on the minute.
-  const std::vector<UsageReport> shown = {Report("hits", Period::kMinute, 40, 4),
-                                          Report("search", Period::kDay, 100, 0)};
+  const std::vector<UsageReport> shown = {
+      Report("hits", Period::kMinute, 40, 4),
+      Report("search", Period::kDay, 100, 0)};
 
   EXPECT_EQ("12 30 40",
             Headers(shown, UsageOf({{"hits", "1"}, {"deep", "2"}})));
+}
+
+TEST_F(LimitHeadersTest, UsageNamesAreMatchedAsSent) {
+  // status.rb selects the reports by @usage.keys and usage_report.rb reads
+  // usage[metric_name]: a name with spaces around names no report.
+  const std::vector<UsageReport> shown = {Report("hits", Period::kDay, 10, 0)};
+
+  EXPECT_EQ("-1 -1 -", Headers(shown, UsageOf({{" hits", "1"}})));
+  EXPECT_EQ("10 49170 10", Headers(shown, UsageOf({{"hits", "1"}})));
 }
 
 TEST_F(LimitHeadersTest, Spec3_6_TiesGoToTheLongerPeriod) {
@@ -183,14 +201,16 @@ TEST_F(LimitHeadersTest, Spec3_6_TiesGoToTheLongerPeriod) {
       << "day over hour";
 }
 
-TEST_F(LimitHeadersTest, Spec3_6_ATieWithTheShorterPeriodListedFirstStillGoesToTheLonger) {
+TEST_F(LimitHeadersTest,
+       Spec3_6_ATieWithTheShorterPeriodListedFirstStillGoesToTheLonger) {
   const std::vector<UsageReport> shown = {Report("hits", Period::kHour, 10, 2),
                                           Report("hits", Period::kDay, 10, 2)};
 
   EXPECT_EQ("8 49170 10", Headers(shown, UsageOf({{"hits", "1"}})));
 }
 
-TEST_F(LimitHeadersTest, Spec3_6_ResetIsTheCeilingOfTheRemainingSecondsFromNow) {
+TEST_F(LimitHeadersTest,
+       Spec3_6_ResetIsTheCeilingOfTheRemainingSecondsFromNow) {
   // golden rollover/minute_limit_headers_reset: now's milliseconds count.
   const struct {
     UtcTime now;
@@ -239,13 +259,11 @@ TEST_F(LimitHeadersTest, Spec3_6_ResetOfLongerPeriodsCountsToTheirCalendarEnd) {
 
 TEST_F(LimitHeadersTest, Spec3_6_ASetCountsAsItsValue) {
   // golden usage/set_vs_limit_headers: hits/day=100 with 10 stored.
-  EXPECT_EQ("4 49170 100",
-            Headers({Report("hits", Period::kDay, 100, 10)},
-                    UsageOf({{"hits", "#20"}})))
+  EXPECT_EQ("4 49170 100", Headers({Report("hits", Period::kDay, 100, 10)},
+                                   UsageOf({{"hits", "#20"}})))
       << "authorize: (100-10)/20";
-  EXPECT_EQ("4 49170 100",
-            Headers({Report("hits", Period::kDay, 100, 20)},
-                    UsageOf({{"hits", "#20"}})))
+  EXPECT_EQ("4 49170 100", Headers({Report("hits", Period::kDay, 100, 20)},
+                                   UsageOf({{"hits", "#20"}})))
       << "authrep: (100-20)/20";
   EXPECT_EQ("-1 -1 -", Headers({Report("hits", Period::kDay, 100, 0)},
                                UsageOf({{"hits", "#0"}})))
@@ -255,12 +273,12 @@ TEST_F(LimitHeadersTest, Spec3_6_ASetCountsAsItsValue) {
 TEST_F(LimitHeadersTest, Spec3_6_AnExceededReportLeavesZeroRemaining) {
   EXPECT_EQ("0 49170 10", Headers({Report("hits", Period::kDay, 10, 15)},
                                   UsageOf({{"hits", "1"}})));
-  EXPECT_EQ("0 49170 10",
-            Headers({Report("hits", Period::kDay, 10, 10)}))
+  EXPECT_EQ("0 49170 10", Headers({Report("hits", Period::kDay, 10, 10)}))
       << "at the limit without usage";
 }
 
-TEST_F(LimitHeadersTest, GoldenComparator_AnUnconstrainedReportAfterAConstrainedOneWins) {
+TEST_F(LimitHeadersTest,
+       GoldenComparator_AnUnconstrainedReportAfterAConstrainedOneWins) {
   // apisonator's LimitHeaders.compare ranks -1 below any number when it is
   // the newer element of Array#min: golden
   // extensions/limit_headers_denied_and_unconstrained step 8 and
@@ -273,7 +291,8 @@ TEST_F(LimitHeadersTest, GoldenComparator_AnUnconstrainedReportAfterAConstrained
   EXPECT_EQ("-1 -1 -", Headers(shown));
 }
 
-TEST_F(LimitHeadersTest, GoldenComparator_AConstrainedReportAfterAnUnconstrainedOneWins) {
+TEST_F(LimitHeadersTest,
+       GoldenComparator_AConstrainedReportAfterAnUnconstrainedOneWins) {
   const std::vector<UsageReport> shown = {
       Report("hits", Period::kDay, 100, 10),   // -1
       Report("hits", Period::kHour, 10, 10)};  // 0, last
@@ -281,33 +300,49 @@ TEST_F(LimitHeadersTest, GoldenComparator_AConstrainedReportAfterAnUnconstrained
   EXPECT_EQ("0 2370 10", Headers(shown));
 }
 
-TEST_F(LimitHeadersTest, GoldenRandomSeq03_AZeroUsageChildResetsTheSearchForTheMinimum) {
+TEST_F(LimitHeadersTest,
+       GoldenRandomSeq03_AZeroUsageChildResetsTheSearchForTheMinimum) {
   // random/seq03 step 8 (authorize hits=1&search=0&upload=2): hits' minute
   // allows 11, but search's -1 replaces it and upload's hour (25/2 = 12)
   // comes after.
   const std::vector<UsageReport> shown = {
-      Report("hits", Period::kDay, 500, 5),     Report("hits", Period::kHour, 200, 5),
-      Report("hits", Period::kMinute, 40, 5),   Report("search", Period::kDay, 100, 5),
-      Report("search", Period::kMinute, 15, 5), Report("deep", Period::kHour, 30, 5),
-      Report("deep", Period::kMinute, 6, 5),    Report("upload", Period::kEternity, 200, 0),
-      Report("upload", Period::kHour, 25, 0),   Report("storage", Period::kDay, 50, 9)};
+      Report("hits", Period::kDay, 500, 5),
+      Report("hits", Period::kHour, 200, 5),
+      Report("hits", Period::kMinute, 40, 5),
+      Report("search", Period::kDay, 100, 5),
+      Report("search", Period::kMinute, 15, 5),
+      Report("deep", Period::kHour, 30, 5),
+      Report("deep", Period::kMinute, 6, 5),
+      Report("upload", Period::kEternity, 200, 0),
+      Report("upload", Period::kHour, 25, 0),
+      Report("storage", Period::kDay, 50, 9)};
 
-  EXPECT_EQ("12 2370 25",
-            Headers(shown, UsageOf({{"hits", "1"}, {"search", "0"}, {"upload", "2"}})));
+  EXPECT_EQ(
+      "12 2370 25",
+      Headers(shown,
+              UsageOf({{"hits", "1"}, {"search", "0"}, {"upload", "2"}})));
 }
 
-TEST_F(LimitHeadersTest, GoldenRandomSeq15_ADescendantSetCanLeaveAnAncestorUnconstrained) {
+TEST_F(LimitHeadersTest,
+       GoldenRandomSeq15_ADescendantSetCanLeaveAnAncestorUnconstrained) {
   // random/seq15 step 2 (authrep hits=#8&storage=#5&search=#0): u(hits) is
   // #8 then #0 = 0, so hits is unconstrained and storage (45/5) decides.
   const std::vector<UsageReport> shown = {
-      Report("hits", Period::kDay, 500, 0),      Report("hits", Period::kHour, 200, 0),
-      Report("hits", Period::kMinute, 40, 0),    Report("search", Period::kDay, 100, 0),
-      Report("search", Period::kMinute, 15, 0),  Report("deep", Period::kHour, 30, 1),
-      Report("deep", Period::kMinute, 6, 1),     Report("upload", Period::kEternity, 200, 20),
-      Report("upload", Period::kHour, 25, 20),   Report("storage", Period::kDay, 50, 5)};
+      Report("hits", Period::kDay, 500, 0),
+      Report("hits", Period::kHour, 200, 0),
+      Report("hits", Period::kMinute, 40, 0),
+      Report("search", Period::kDay, 100, 0),
+      Report("search", Period::kMinute, 15, 0),
+      Report("deep", Period::kHour, 30, 1),
+      Report("deep", Period::kMinute, 6, 1),
+      Report("upload", Period::kEternity, 200, 20),
+      Report("upload", Period::kHour, 25, 20),
+      Report("storage", Period::kDay, 50, 5)};
 
-  EXPECT_EQ("9 49170 50",
-            Headers(shown, UsageOf({{"hits", "#8"}, {"storage", "#5"}, {"search", "#0"}})));
+  EXPECT_EQ(
+      "9 49170 50",
+      Headers(shown,
+              UsageOf({{"hits", "#8"}, {"storage", "#5"}, {"search", "#0"}})));
 }
 
 }  // namespace

@@ -2,11 +2,11 @@
 // and apisonator's print order (spec 5.12, golden README "Ordering").
 #include "core/metric.h"
 
-#include <string>
-#include <vector>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
 
 namespace scalecheck::core {
 namespace {
@@ -50,7 +50,8 @@ TEST_F(MetricTest, FindsMetricsByIdAndByName) {
 
 TEST_F(MetricTest, NamesAreMatchedExactly) {
   EXPECT_EQ(nullptr, metrics_.FindByName("Hits"));
-  EXPECT_EQ(nullptr, metrics_.FindByName(" hits")) << "trimming is the caller's";
+  EXPECT_EQ(nullptr, metrics_.FindByName(" hits"))
+      << "trimming is the caller's";
   EXPECT_EQ(nullptr, metrics_.FindByName(""));
 }
 
@@ -123,9 +124,9 @@ TEST_F(MetricTest, GoldenOrdering_StringIdsPrintAfterIntegersInByteOrder) {
 
 TEST_F(MetricTest, GoldenOrdering_Int64BoundsDecideWhatIsAnInteger) {
   MetricSet metrics;
-  for (const char* id : {"9223372036854775807", "9223372036854775808",
-                         "-9223372036854775808", "-9223372036854775809", "1",
-                         "-0"}) {
+  for (const char* id :
+       {"9223372036854775807", "9223372036854775808", "-9223372036854775808",
+        "-9223372036854775809", "1", "-0"}) {
     metrics.Put({id, std::string("n") + id, ""});
   }
 
@@ -133,8 +134,7 @@ TEST_F(MetricTest, GoldenOrdering_Int64BoundsDecideWhatIsAnInteger) {
   // outside it, and "-0", are strings to Redis and print in byte order.
   EXPECT_THAT(OrderedIds(metrics),
               ElementsAre("-9223372036854775808", "1", "9223372036854775807",
-                          "-0", "-9223372036854775809",
-                          "9223372036854775808"));
+                          "-0", "-9223372036854775809", "9223372036854775808"));
 }
 
 TEST_F(MetricTest, PutReplacesAMetricAndItsName) {

@@ -2,10 +2,10 @@
 // timestamp texts apisonator prints (spec 3.1, golden internal/*).
 #include "core/period.h"
 
+#include <gtest/gtest.h>
+
 #include <optional>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/testing/utc_time.h"
 
@@ -32,7 +32,8 @@ class PeriodTest : public testing::Test {
       const std::string what = std::string(c.label) + " (" +
                                std::string(ToString(c.period)) + " of " +
                                FormatIso8601(c.t) + ")";
-      EXPECT_EQ(FormatIso8601(c.start), FormatIso8601(PeriodStart(c.period, c.t)))
+      EXPECT_EQ(FormatIso8601(c.start),
+                FormatIso8601(PeriodStart(c.period, c.t)))
           << what;
       EXPECT_EQ(FormatIso8601(c.end), FormatIso8601(PeriodEnd(c.period, c.t)))
           << what;
@@ -59,8 +60,10 @@ TEST_F(PeriodTest, Spec5_2_PeriodEndIsTheStartOfTheNextInstance) {
     if (p == Period::kEternity) continue;
     const UtcTime end = PeriodEnd(p, t);
     EXPECT_EQ(end, PeriodStart(p, end)) << ToString(p);
-    EXPECT_EQ(PeriodStart(p, t), PeriodStart(p, end - std::chrono::milliseconds(1)))
-        << ToString(p) << ": the last millisecond still belongs to t's instance";
+    EXPECT_EQ(PeriodStart(p, t),
+              PeriodStart(p, end - std::chrono::milliseconds(1)))
+        << ToString(p)
+        << ": the last millisecond still belongs to t's instance";
   }
   // The spec's own example: day 2010-05-15 ends at 2010-05-16 00:00:00.
   EXPECT_EQ("2010-05-16 00:00:00 +0000",
@@ -85,8 +88,8 @@ TEST_F(PeriodTest, Spec5_2_MonthEndsRollIntoTheNextMonth) {
   ExpectInstances({
       {"31-day January", Period::kMonth, Utc(2024, 1, 31, 23, 59, 59, 999),
        Utc(2024, 1, 1), Utc(2024, 2, 1)},
-      {"leap February", Period::kMonth, Utc(2024, 2, 29, 12),
-       Utc(2024, 2, 1), Utc(2024, 3, 1)},
+      {"leap February", Period::kMonth, Utc(2024, 2, 29, 12), Utc(2024, 2, 1),
+       Utc(2024, 3, 1)},
       {"common February", Period::kMonth, Utc(2023, 2, 28, 23, 59, 59),
        Utc(2023, 2, 1), Utc(2023, 3, 1)},
       {"30-day April", Period::kMonth, Utc(2024, 4, 30, 8), Utc(2024, 4, 1),
@@ -104,8 +107,8 @@ TEST_F(PeriodTest, Spec5_2_LeapDay2024_02_29IsADayOfItsOwn) {
        Utc(2024, 2, 28), Utc(2024, 2, 29)},
       {"the leap day", Period::kDay, Utc(2024, 2, 29, 13, 45, 12),
        Utc(2024, 2, 29), Utc(2024, 3, 1)},
-      {"its hour", Period::kHour, Utc(2024, 2, 29, 23, 30), Utc(2024, 2, 29, 23),
-       Utc(2024, 3, 1)},
+      {"its hour", Period::kHour, Utc(2024, 2, 29, 23, 30),
+       Utc(2024, 2, 29, 23), Utc(2024, 3, 1)},
       {"its week, Monday Feb 26", Period::kWeek, Utc(2024, 2, 29, 13, 45, 12),
        Utc(2024, 2, 26), Utc(2024, 3, 4)},
       {"its year of 366 days", Period::kYear, Utc(2024, 2, 29), Utc(2024, 1, 1),
@@ -122,7 +125,8 @@ TEST_F(PeriodTest, Spec5_2_WeekStartsOnMonday) {
   }
 }
 
-TEST_F(PeriodTest, Spec5_2_SundayBeforeMidnightIsInTheWeekStartedSixDaysBefore) {
+TEST_F(PeriodTest,
+       Spec5_2_SundayBeforeMidnightIsInTheWeekStartedSixDaysBefore) {
   // Spec 7.3: Sunday 23:59:59 is the same week; Monday 00:00:00 a new one.
   ExpectInstances({
       {"Sunday 23:59:59", Period::kWeek, Utc(2024, 5, 19, 23, 59, 59),
@@ -148,7 +152,8 @@ TEST_F(PeriodTest, Spec5_2_WeeksSpanMonthAndYearEnds) {
 TEST_F(PeriodTest, Spec5_2_TheLastInstantOfAYearEndsEveryPeriod) {
   const UtcTime t = Utc(2024, 12, 31, 23, 59, 59, 999);
   ExpectInstances({
-      {"minute", Period::kMinute, t, Utc(2024, 12, 31, 23, 59), Utc(2025, 1, 1)},
+      {"minute", Period::kMinute, t, Utc(2024, 12, 31, 23, 59),
+       Utc(2025, 1, 1)},
       {"hour", Period::kHour, t, Utc(2024, 12, 31, 23), Utc(2025, 1, 1)},
       {"day", Period::kDay, t, Utc(2024, 12, 31), Utc(2025, 1, 1)},
       {"month", Period::kMonth, t, Utc(2024, 12, 1), Utc(2025, 1, 1)},
@@ -193,7 +198,8 @@ TEST_F(PeriodTest, ParsePeriodRejectsAnythingElse) {
   }
 }
 
-TEST_F(PeriodTest, Spec3_1_FormatTimestampPrintsTheOffsetAsPlusZeroZeroZeroZero) {
+TEST_F(PeriodTest,
+       Spec3_1_FormatTimestampPrintsTheOffsetAsPlusZeroZeroZeroZero) {
   const struct {
     UtcTime t;
     const char* want;
@@ -254,8 +260,9 @@ TEST_F(PeriodTest, ParseIso8601AcceptsTheDocumentedForms) {
 }
 
 TEST_F(PeriodTest, ParseIso8601ReadsBackWhatFormatIso8601Wrote) {
-  for (UtcTime t : {Utc(2024, 2, 29, 13, 45, 12, 345), Utc(1999, 12, 31, 23, 59, 59, 1),
-                    Utc(2038, 1, 19, 3, 14, 8)}) {
+  for (UtcTime t :
+       {Utc(2024, 2, 29, 13, 45, 12, 345), Utc(1999, 12, 31, 23, 59, 59, 1),
+        Utc(2038, 1, 19, 3, 14, 8)}) {
     EXPECT_EQ(t, ParseIso8601(FormatIso8601(t))) << FormatIso8601(t);
   }
 }
@@ -264,26 +271,26 @@ TEST_F(PeriodTest, ParseIso8601RejectsMalformedText) {
   for (const char* text : {
            "",
            "garbage",
-           "2024-02-29",                    // No time.
-           "2024-02-29T13:45Z",             // No seconds.
-           "2024-02-29T13:45:00",           // 'T' needs a zone.
-           "2024-02-29T13:45:00+02:00",     // Only UTC.
-           "2024-02-29T13:45:00.Z",         // A '.' without digits.
-           "2024-02-29T13:45:00Zjunk",      // Trailing text.
-           "2024-02-29X13:45:00Z",          // Wrong separator.
-           "2024-02-30T00:00:00Z",          // No such day.
-           "2023-02-29T00:00:00Z",          // Not a leap year.
-           "2024-13-01T00:00:00Z",          // No such month.
-           "2024-00-10T00:00:00Z",          // No month 0.
-           "2024-02-29T24:00:00Z",          // Hours end at 23.
-           "2024-02-29T13:60:00Z",          // Minutes end at 59.
-           "2024-02-29T-1:45:00Z",          // Negative hour.
-           "2024-02-29T13:-5:00Z",          // Negative minute.
-           "2024-02-29T13:45:-1Z",          // Negative second.
-           " 2024-02-29T13:45:00Z",         // Leading space.
-           "2024-2-29T13:45:00Z",           // Single-digit month.
-           "2024-02-29T1:45:00Z",           // Single-digit hour.
-           "+2024-02-29T13:45:00Z",         // Signed year.
+           "2024-02-29",                 // No time.
+           "2024-02-29T13:45Z",          // No seconds.
+           "2024-02-29T13:45:00",        // 'T' needs a zone.
+           "2024-02-29T13:45:00+02:00",  // Only UTC.
+           "2024-02-29T13:45:00.Z",      // A '.' without digits.
+           "2024-02-29T13:45:00Zjunk",   // Trailing text.
+           "2024-02-29X13:45:00Z",       // Wrong separator.
+           "2024-02-30T00:00:00Z",       // No such day.
+           "2023-02-29T00:00:00Z",       // Not a leap year.
+           "2024-13-01T00:00:00Z",       // No such month.
+           "2024-00-10T00:00:00Z",       // No month 0.
+           "2024-02-29T24:00:00Z",       // Hours end at 23.
+           "2024-02-29T13:60:00Z",       // Minutes end at 59.
+           "2024-02-29T-1:45:00Z",       // Negative hour.
+           "2024-02-29T13:-5:00Z",       // Negative minute.
+           "2024-02-29T13:45:-1Z",       // Negative second.
+           " 2024-02-29T13:45:00Z",      // Leading space.
+           "2024-2-29T13:45:00Z",        // Single-digit month.
+           "2024-02-29T1:45:00Z",        // Single-digit hour.
+           "+2024-02-29T13:45:00Z",      // Signed year.
        }) {
     EXPECT_EQ(std::nullopt, ParseIso8601(text)) << "'" << text << "'";
   }

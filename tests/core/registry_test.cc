@@ -3,12 +3,12 @@
 // applications with keys, referrer filters and user keys.
 #include "core/registry.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace scalecheck::core {
 namespace {
@@ -70,7 +70,8 @@ class RegistryTest : public testing::Test {
   Registry registry_;
 };
 
-// --- Services and their default (spec 2.4, 4) ---------------------------------
+// --- Services and their default (spec 2.4, 4)
+// ---------------------------------
 
 TEST_F(RegistryTest, Spec2_4_TheFirstServiceOfAProviderKeyIsItsDefault) {
   EXPECT_TRUE(SaveService("s1", "pk"));
@@ -82,7 +83,8 @@ TEST_F(RegistryTest, Spec2_4_TheFirstServiceOfAProviderKeyIsItsDefault) {
   EXPECT_EQ("none", DefaultOf("unknown"));
 }
 
-TEST_F(RegistryTest, Spec2_4_AServiceSavedWithDefaultServiceTrueBecomesTheDefault) {
+TEST_F(RegistryTest,
+       Spec2_4_AServiceSavedWithDefaultServiceTrueBecomesTheDefault) {
   SaveService("s1", "pk");
   SaveService("s2", "pk", /*default_service=*/true);
 
@@ -100,7 +102,8 @@ TEST_F(RegistryTest, ProviderKeysHaveTheirOwnDefaults) {
   EXPECT_EQ("s9", DefaultOf("pk2"));
 }
 
-TEST_F(RegistryTest, Spec8_SavingAnExistingServiceUpdatesOnlyTheGivenAttributes) {
+TEST_F(RegistryTest,
+       Spec8_SavingAnExistingServiceUpdatesOnlyTheGivenAttributes) {
   ServiceAttributes full;
   full.id = "s1";
   full.provider_key = "pk";
@@ -231,7 +234,8 @@ TEST_F(RegistryTest, Spec8_ChangeProviderKeyRefusesUnknownEmptyOrEqualKeys) {
   EXPECT_EQ(StatusCode::kNotFound, unknown.code());
   EXPECT_EQ(R"(Provider key="nope" does not exist)", unknown.message());
 
-  for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+  for (const auto& [from, to] :
+       std::vector<std::pair<std::string, std::string>>{
            {"", "x"}, {"pk", ""}, {"pk", "pk"}}) {
     const Status s = registry_.ChangeProviderKey(from, to);
     EXPECT_EQ(StatusCode::kInvalidArgument, s.code()) << from << "->" << to;
@@ -263,7 +267,8 @@ TEST_F(RegistryTest, ServicesListsEveryService) {
   EXPECT_THAT(ids, ElementsAre("s1", "s2"));
 }
 
-// --- Service tokens ---------------------------------------------------------------
+// --- Service tokens
+// ---------------------------------------------------------------
 
 TEST_F(RegistryTest, Spec2_4_ServiceTokensArePairsOfTokenAndServiceId) {
   registry_.AddServiceToken("t1", "s1");
@@ -278,13 +283,15 @@ TEST_F(RegistryTest, Spec2_4_ServiceTokensArePairsOfTokenAndServiceId) {
   EXPECT_FALSE(registry_.RemoveServiceToken("t1", "s1"));
 }
 
-// --- Metrics and usage limits (spec 4, 5.12) --------------------------------------
+// --- Metrics and usage limits (spec 4, 5.12)
+// --------------------------------------
 
 TEST_F(RegistryTest, MetricsAndLimitsNeedAnExistingService) {
   EXPECT_EQ(StatusCode::kNotFound,
             registry_.PutMetric("nope", Metric{"1", "hits", ""}).code());
-  EXPECT_EQ(StatusCode::kNotFound,
-            registry_.PutUsageLimit("nope", "p1", {"1", Period::kDay, 1}).code());
+  EXPECT_EQ(
+      StatusCode::kNotFound,
+      registry_.PutUsageLimit("nope", "p1", {"1", Period::kDay, 1}).code());
   EXPECT_FALSE(registry_.DeleteMetric("nope", "1"));
   EXPECT_FALSE(registry_.DeleteUsageLimit("nope", "p1", "1", Period::kDay));
   EXPECT_EQ(std::nullopt,
@@ -326,10 +333,9 @@ TEST_F(RegistryTest, Spec5_12_LimitsPrintByMetricIdThenFromEternityToMinute) {
   PutLimit("1", Period::kEternity, 1000);
   PutLimit("1", Period::kMonth, 100);
 
-  EXPECT_THAT(Limits("p1"),
-              ElementsAre("1/eternity=1000", "1/month=100", "1/day=10",
-                          "2/week=5", "2/minute=3", "10/minute=1",
-                          "m_a/day=7"));
+  EXPECT_THAT(Limits("p1"), ElementsAre("1/eternity=1000", "1/month=100",
+                                        "1/day=10", "2/week=5", "2/minute=3",
+                                        "10/minute=1", "m_a/day=7"));
 }
 
 TEST_F(RegistryTest, Spec4_LimitsOfADeletedMetricAreIgnored) {
@@ -364,7 +370,8 @@ TEST_F(RegistryTest, Spec4_LimitsBelongToAPlan) {
   EXPECT_THAT(Limits(""), IsEmpty());
 }
 
-// --- Applications, keys, referrer filters, user keys (spec 4, 8) --------------
+// --- Applications, keys, referrer filters, user keys (spec 4, 8)
+// --------------
 
 TEST_F(RegistryTest, Spec8_SavingAnApplicationCreatesThenUpdates) {
   SeedApp();

@@ -2,10 +2,10 @@
 // for byte (spec 3.1-3.4, golden oauth/* and extensions/*).
 #include "core/status_xml.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "tests/testing/utc_time.h"
 
@@ -64,7 +64,8 @@ class StatusXmlTest : public testing::Test {
   const UtcTime now_ = Utc(2024, 2, 29, 13, 45, 12);
 };
 
-TEST_F(StatusXmlTest, Spec3_1_AuthorizedExampleWithHierarchyAndAppKeysIsByteExact) {
+TEST_F(StatusXmlTest,
+       Spec3_1_AuthorizedExampleWithHierarchyAndAppKeysIsByteExact) {
   StatusDocument s;
   s.authorized = true;
   s.plan_name = "Pro & <Co>";
@@ -82,11 +83,13 @@ TEST_F(StatusXmlTest, Spec3_1_AuthorizedExampleWithHierarchyAndAppKeysIsByteExac
       RenderStatus(s));
 }
 
-TEST_F(StatusXmlTest, Spec3_1_DeniedOauthExampleIsByteExactButForTheRawRedirectUrl) {
+TEST_F(StatusXmlTest,
+       Spec3_1_DeniedOauthExampleIsByteExactButForTheRawRedirectUrl) {
   StatusDocument s;
   s.authorized = false;
   s.reason = "usage limits are exceeded";
-  s.application = OauthApplicationSection{"app1", "k1", "http://x.com/?a=1&b=2"};
+  s.application =
+      OauthApplicationSection{"app1", "k1", "http://x.com/?a=1&b=2"};
   s.plan_name = "Pro & <Co>";
   s.usage_reports = SpecReports();
 
@@ -116,16 +119,18 @@ TEST_F(StatusXmlTest, Spec3_4_ErrorTextEscapesAmpersandAndAngleBracketsOnly) {
   const BackendError error{"metric_invalid", "metric \"<a&b>'\" is invalid",
                            404};
 
-  EXPECT_EQ(std::string(kDeclaration) +
-                R"(<error code="metric_invalid">metric "&lt;a&amp;b&gt;'" is invalid</error>)",
-            RenderError(error));
+  EXPECT_EQ(
+      std::string(kDeclaration) +
+          R"(<error code="metric_invalid">metric "&lt;a&amp;b&gt;'" is invalid</error>)",
+      RenderError(error));
 }
 
 TEST_F(StatusXmlTest, Spec3_1_AMinimalAuthorizationIsJustAuthorizedAndPlan) {
   // golden authorize/basic_no_limits.
-  EXPECT_EQ(std::string(kDeclaration) +
-                "<status><authorized>true</authorized><plan>Basic</plan></status>",
-            RenderStatus(Basic()));
+  EXPECT_EQ(
+      std::string(kDeclaration) +
+          "<status><authorized>true</authorized><plan>Basic</plan></status>",
+      RenderStatus(Basic()));
 }
 
 TEST_F(StatusXmlTest, Spec3_1_NoUsageReportsElementWhenThereAreNone) {
@@ -225,7 +230,8 @@ TEST_F(StatusXmlTest, Spec3_3_HierarchyWithoutUsageReportsIsAnEmptyElement) {
       RenderStatus(s));
 }
 
-TEST_F(StatusXmlTest, Spec3_3_AppKeysWithoutKeysIsAnEmptyElementBeforeTheHierarchy) {
+TEST_F(StatusXmlTest,
+       Spec3_3_AppKeysWithoutKeysIsAnEmptyElementBeforeTheHierarchy) {
   // golden extensions/hierarchy_no_reports with list_app_keys=1.
   StatusDocument s = Basic();
   s.app_keys = AppKeysSection{"a1", "6624491", {}};
@@ -238,13 +244,15 @@ TEST_F(StatusXmlTest, Spec3_3_AppKeysWithoutKeysIsAnEmptyElementBeforeTheHierarc
 
 TEST_F(StatusXmlTest, Spec3_3_HierarchyChildrenAreSpaceSeparated) {
   StatusDocument s = Basic();
-  s.hierarchy = std::vector<HierarchyEntry>{{"hits", {"a", "b", "c"}},
-                                            {"leaf", {}}};
+  s.hierarchy =
+      std::vector<HierarchyEntry>{{"hits", {"a", "b", "c"}}, {"leaf", {}}};
 
   const std::string xml = RenderStatus(s);
 
-  EXPECT_NE(std::string::npos,
-            xml.find(R"(<hierarchy><metric name="hits" children="a b c"/><metric name="leaf" children=""/></hierarchy>)"))
+  EXPECT_NE(
+      std::string::npos,
+      xml.find(
+          R"(<hierarchy><metric name="hits" children="a b c"/><metric name="leaf" children=""/></hierarchy>)"))
       << xml;
 }
 
@@ -258,15 +266,20 @@ TEST_F(StatusXmlTest, Spec3_1_EternityHasNoPeriodStartOrEnd) {
       RenderStatus(s));
 }
 
-TEST_F(StatusXmlTest, Spec3_1_EveryOtherPeriodPrintsItsBoundsAndMaxBeforeCurrent) {
+TEST_F(StatusXmlTest,
+       Spec3_1_EveryOtherPeriodPrintsItsBoundsAndMaxBeforeCurrent) {
   const struct {
     Period period;
     const char* bounds;
   } cases[] = {
       {Period::kYear,
-       "<period_start>2024-01-01 00:00:00 +0000</period_start><period_end>2025-01-01 00:00:00 +0000</period_end>"},
+       "<period_start>2024-01-01 00:00:00 "
+       "+0000</period_start><period_end>2025-01-01 00:00:00 "
+       "+0000</period_end>"},
       {Period::kHour,
-       "<period_start>2024-02-29 13:00:00 +0000</period_start><period_end>2024-02-29 14:00:00 +0000</period_end>"},
+       "<period_start>2024-02-29 13:00:00 "
+       "+0000</period_start><period_end>2024-02-29 14:00:00 "
+       "+0000</period_end>"},
   };
   for (const auto& c : cases) {
     StatusDocument s = Basic();
@@ -289,8 +302,10 @@ TEST_F(StatusXmlTest, Spec3_1_ExceededIsEitherAbsentOrExactlyTrue) {
 
   const std::string xml = RenderStatus(s);
 
-  EXPECT_NE(std::string::npos,
-            xml.find(R"(<usage_report metric="hits" period="eternity" exceeded="true"><max_value>4</max_value><current_value>5</current_value></usage_report><usage_report metric="hits" period="eternity"><max_value>4)"))
+  EXPECT_NE(
+      std::string::npos,
+      xml.find(
+          R"(<usage_report metric="hits" period="eternity" exceeded="true"><max_value>4</max_value><current_value>5</current_value></usage_report><usage_report metric="hits" period="eternity"><max_value>4)"))
       << xml;
 }
 
@@ -315,11 +330,12 @@ TEST_F(StatusXmlTest, Spec3_1_ElementsComeInTheFixedOrder) {
   const std::string xml = RenderStatus(s);
 
   size_t at = 0;
-  for (const char* tag : {"<?xml", "<status>", "<authorized>", "<reason>",
-                          "<application>", "<plan>", "<usage_reports>",
-                          "<app_keys", "<hierarchy>", "</status>"}) {
+  for (const char* tag :
+       {"<?xml", "<status>", "<authorized>", "<reason>", "<application>",
+        "<plan>", "<usage_reports>", "<app_keys", "<hierarchy>", "</status>"}) {
     const size_t found = xml.find(tag, at);
-    ASSERT_NE(std::string::npos, found) << tag << " after " << at << " in " << xml;
+    ASSERT_NE(std::string::npos, found)
+        << tag << " after " << at << " in " << xml;
     at = found;
   }
   EXPECT_EQ(xml.size(), at + std::string("</status>").size())

@@ -2,11 +2,11 @@
 // flags, scenario files and the control API write them.
 #include "core/units.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace scalecheck::core {
 namespace {
@@ -36,10 +36,10 @@ TEST_F(UnitsTest, ParseDurationReadsEveryUnit) {
     const char* text;
     microseconds want;
   } cases[] = {
-      {"59s", 59s},      {"1500ms", 1500ms}, {"2m", 2min},  {"1h", 1h},
-      {"1d", 24h},       {"250us", 250us},   {"30", 30s},   {"0", 0s},
-      {"0ms", 0s},       {"1.5s", 1500ms},   {"0.5ms", 500us},
-      {"2.25h", 8100s},  {".5s", 500ms},     {"007s", 7s},  {"365d", 8760h},
+      {"59s", 59s},   {"1500ms", 1500ms}, {"2m", 2min},     {"1h", 1h},
+      {"1d", 24h},    {"250us", 250us},   {"30", 30s},      {"0", 0s},
+      {"0ms", 0s},    {"1.5s", 1500ms},   {"0.5ms", 500us}, {"2.25h", 8100s},
+      {".5s", 500ms}, {"007s", 7s},       {"365d", 8760h},
   };
   for (const auto& c : cases) {
     const Result<microseconds> r = ParseDuration(c.text);
@@ -67,8 +67,9 @@ TEST_F(UnitsTest, ParseDurationNamesAnUnknownUnitAndTheUnitsItKnows) {
             DurationError("5S"));
   EXPECT_EQ("unknown duration unit ' s' in '5 s' (use us, ms, s, m, h or d)",
             DurationError("5 s"));
-  EXPECT_EQ("unknown duration unit 'm30s' in '1m30s' (use us, ms, s, m, h or d)",
-            DurationError("1m30s"));
+  EXPECT_EQ(
+      "unknown duration unit 'm30s' in '1m30s' (use us, ms, s, m, h or d)",
+      DurationError("1m30s"));
 }
 
 TEST_F(UnitsTest, ParseDurationRejectsTextWithoutANumber) {
@@ -91,21 +92,11 @@ TEST_F(UnitsTest, ParseCountReadsSuffixes) {
     const char* text;
     int64_t want;
   } cases[] = {
-      {"3", 3},
-      {"0", 0},
-      {"1000", 1000},
-      {"20k", 20000},
-      {"1M", 1000000},
-      {"2G", 2000000000},
-      {"1.5k", 1500},
-      {"2.5M", 2500000},
-      {"0.3k", 300},
-      {"0.7k", 700},
-      {"1.1k", 1100},
-      {"4.35M", 4350000},
-      {"0.001k", 1},
-      {"65535", 65535},
-      {"9223372036854775807", INT64_MAX},
+      {"3", 3},       {"0", 0},          {"1000", 1000},
+      {"20k", 20000}, {"1M", 1000000},   {"2G", 2000000000},
+      {"1.5k", 1500}, {"2.5M", 2500000}, {"0.3k", 300},
+      {"0.7k", 700},  {"1.1k", 1100},    {"4.35M", 4350000},
+      {"0.001k", 1},  {"65535", 65535},  {"9223372036854775807", INT64_MAX},
   };
   for (const auto& c : cases) {
     const Result<int64_t> r = ParseCount(c.text);
@@ -118,9 +109,8 @@ TEST_F(UnitsTest, ParseCountReadsSuffixes) {
 }
 
 TEST_F(UnitsTest, ParseCountRejectsMalformedCounts) {
-  for (const char* text :
-       {"", "k", "M", "-1", "+1", "1x", "20K", "1m", "1 k", " 1", "1e3",
-        "0x10", "1,000", "."}) {
+  for (const char* text : {"", "k", "M", "-1", "+1", "1x", "20K", "1m", "1 k",
+                           " 1", "1e3", "0x10", "1,000", "."}) {
     EXPECT_EQ("invalid count '" + std::string(text) + "' (e.g. 100, 20k, 1M)",
               CountError(text))
         << "'" << text << "'";
@@ -146,10 +136,9 @@ TEST_F(UnitsTest, FormatDurationUsesTheLargestExactUnit) {
     microseconds d;
     const char* want;
   } cases[] = {
-      {59s, "59s"},       {1500ms, "1500ms"}, {90s, "90s"},
-      {2min, "2m"},       {59min, "59m"},     {1h, "3600s"},
-      {250us, "250us"},   {0s, "0s"},         {1ms, "1ms"},
-      {1001us, "1001us"}, {60s, "1m"},
+      {59s, "59s"},   {1500ms, "1500ms"}, {90s, "90s"},     {2min, "2m"},
+      {59min, "59m"}, {1h, "3600s"},      {250us, "250us"}, {0s, "0s"},
+      {1ms, "1ms"},   {1001us, "1001us"}, {60s, "1m"},
   };
   for (const auto& c : cases) {
     EXPECT_EQ(c.want, FormatDuration(c.d)) << c.want;
@@ -157,10 +146,10 @@ TEST_F(UnitsTest, FormatDurationUsesTheLargestExactUnit) {
 }
 
 TEST_F(UnitsTest, ParseDurationReadsBackWhatFormatDurationWrote) {
-  for (microseconds d : {microseconds(59s), microseconds(1500ms),
-                         microseconds(90s), microseconds(2min),
-                         microseconds(250us), microseconds(1h),
-                         microseconds(0), microseconds(86400s)}) {
+  for (microseconds d :
+       {microseconds(59s), microseconds(1500ms), microseconds(90s),
+        microseconds(2min), microseconds(250us), microseconds(1h),
+        microseconds(0), microseconds(86400s)}) {
     const std::string text = FormatDuration(d);
     const Result<microseconds> r = ParseDuration(text);
     if (!r.ok()) {

@@ -3,12 +3,12 @@
 // expiry and period instances of past timestamps.
 #include "core/usage_counters.h"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdint>
 #include <limits>
 #include <string>
-
-#include <gtest/gtest.h>
 
 #include "tests/testing/utc_time.h"
 
@@ -74,7 +74,8 @@ TEST_F(UsageCountersTest, Spec5_3_IncrementsAddUp) {
   EXPECT_EQ(7u, counters_.size());
 }
 
-TEST_F(UsageCountersTest, Spec5_2_ANewMinuteStartsAtZeroWhileLongerPeriodsGoOn) {
+TEST_F(UsageCountersTest,
+       Spec5_2_ANewMinuteStartsAtZeroWhileLongerPeriodsGoOn) {
   counters_.Increment("1", 3, now_);  // 10:20:30
   counters_.Increment("1", 2, Utc(2024, 5, 15, 10, 21));
 
@@ -135,7 +136,8 @@ TEST_F(UsageCountersTest, MetricsAreCountedApart) {
   EXPECT_EQ(14u, counters_.size());
 }
 
-TEST_F(UsageCountersTest, Spec5_3_MinuteInstancesAreForgotten180sAfterTheirEnd) {
+TEST_F(UsageCountersTest,
+       Spec5_3_MinuteInstancesAreForgotten180sAfterTheirEnd) {
   const UtcTime minute = Utc(2024, 5, 15, 10, 20);
   counters_.Increment("1", 3, now_);  // The minute ends at 10:21:00.
 

@@ -3,6 +3,8 @@
 // usage reaches ancestor metrics (golden "Surprises" 14, 15).
 #include "core/usage.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -10,8 +12,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace scalecheck::core {
 namespace {
@@ -73,7 +73,8 @@ class UsageTest : public testing::Test {
     return ParseError(UsageParam(params));
   }
 
-  Usage Propagate(std::initializer_list<Param> params, bool flat = false) const {
+  Usage Propagate(std::initializer_list<Param> params,
+                  bool flat = false) const {
     return PropagateToAncestors(Parse(params), metrics_, flat);
   }
 
@@ -91,22 +92,22 @@ class UsageTest : public testing::Test {
   MetricSet metrics_;
 };
 
-// --- Value syntax (spec 5.6, 5.7) ---------------------------------------------
+// --- Value syntax (spec 5.6, 5.7)
+// ---------------------------------------------
 
 TEST_F(UsageTest, Spec5_7_SaneValuesAreAccepted) {
-  for (const char* text :
-       {"1", "0", "00", "123", "#5", "#0", "#00", " 1", "1 ", " #5", "\t7\t",
-        "1\n", "\n1", "  #12  ", "\r\n3\r\n", "\f4\v",
-        "99999999999999999999999"}) {
+  for (const char* text : {"1", "0", "00", "123", "#5", "#0", "#00", " 1", "1 ",
+                           " #5", "\t7\t", "1\n", "\n1", "  #12  ", "\r\n3\r\n",
+                           "\f4\v", "99999999999999999999999"}) {
     EXPECT_TRUE(IsSaneUsageValue(text)) << "'" << text << "'";
   }
 }
 
 TEST_F(UsageTest, Spec5_7_InsaneValuesAreRejected) {
-  for (const char* text :
-       {"-1", "1.5", "##3", "#", "-#55", "tons!", "", " ", "\n", "+1", "1e3",
-        "1,000", "0x10", "# 5", "1 2", "5#", "#-1", "1_000", "abc",
-        "\xEF\xBC\x91" /* fullwidth 1 */}) {
+  for (const char* text : {"-1",   "1.5",         "##3", "#",  "-#55", "tons!",
+                           "",     " ",           "\n",  "+1", "1e3",  "1,000",
+                           "0x10", "# 5",         "1 2", "5#", "#-1",  "1_000",
+                           "abc",  "\xEF\xBC\x91" /* fullwidth 1 */}) {
     EXPECT_FALSE(IsSaneUsageValue(text)) << "'" << text << "'";
   }
 }
@@ -150,7 +151,8 @@ TEST_F(UsageTest, Golden14_ASetFoldedIntoASumCountsZero) {
   EXPECT_EQ(3, (UsageValue{false, 3}.as_increment()));
 }
 
-// --- ParseUsage (spec 5.7) -------------------------------------------------------
+// --- ParseUsage (spec 5.7)
+// -------------------------------------------------------
 
 TEST_F(UsageTest, Spec5_7_ParsesEntriesInRequestOrder) {
   const Usage usage = Parse({{"upload", "2"}, {"hits", "#3"}, {"deep", "1"}});
@@ -248,7 +250,8 @@ TEST_F(UsageTest, Spec5_7_TheFirstFailingEntryInRequestOrderWins) {
             ParseError({{"upload", "1.5"}, {"search", "-1"}}).message);
 }
 
-// --- The worker's propagation (spec 5.1, golden "Surprises" 14) -------------------
+// --- The worker's propagation (spec 5.1, golden "Surprises" 14)
+// -------------------
 
 TEST_F(UsageTest, Spec5_1_IncrementsAddUpTheWholeChain) {
   EXPECT_EQ("deep=+1 search=+1 hits=+1", Show(Propagate({{"deep", "1"}})));
@@ -282,7 +285,8 @@ TEST_F(UsageTest, Golden14_AParentSetPlusAChildIncrementBecomesAnIncrement) {
             Show(Propagate({{"search", "2"}, {"hits", "#3"}})));
 }
 
-TEST_F(UsageTest, Golden14_TwoChildSetsLeaveTheParentWithTheLastInRequestOrder) {
+TEST_F(UsageTest,
+       Golden14_TwoChildSetsLeaveTheParentWithTheLastInRequestOrder) {
   // authrep/set_children: c2=#5&c1=#7 stores 7 in the parent.
   EXPECT_EQ("c2=#5 c1=#7 parent=#7",
             Show(Propagate({{"c2", "#5"}, {"c1", "#7"}})));
@@ -313,11 +317,13 @@ TEST_F(UsageTest, Spec5_1_TopLevelMetricsHaveNothingToPropagate) {
 }
 
 TEST_F(UsageTest, PropagationSaturatesAtInt64Max) {
-  EXPECT_EQ("search=+9223372036854775807 upload=+1 hits=+9223372036854775807",
-            Show(Propagate({{"search", "99999999999999999999"}, {"upload", "1"}})));
+  EXPECT_EQ(
+      "search=+9223372036854775807 upload=+1 hits=+9223372036854775807",
+      Show(Propagate({{"search", "99999999999999999999"}, {"upload", "1"}})));
 }
 
-// --- What an authrep shows (spec 5.5, golden "Surprises" 14) -------------------
+// --- What an authrep shows (spec 5.5, golden "Surprises" 14)
+// -------------------
 
 TEST_F(UsageTest, Spec5_5_AnAuthrepShowsStoredPlusOwnPlusDescendantsUsage) {
   // Stored 0, hits=1&search=1: hits shows 2, search shows 1.
@@ -353,7 +359,8 @@ TEST_F(UsageTest, Golden14_TwoChildSetsShowTheParentInMetricIdOrder) {
   EXPECT_EQ(5, ShownValueAfter(usage, metrics_, "12", 12));
 }
 
-TEST_F(UsageTest, GoldenRandomSeq03_DescendantsApplyChildrenFirstThenGrandchildren) {
+TEST_F(UsageTest,
+       GoldenRandomSeq03_DescendantsApplyChildrenFirstThenGrandchildren) {
   // Metric.descendants(hits) is [search, upload, deep]: children, then each
   // child's descendants. upload=#12&deep=1 shows hits as 13 (#12, then +1),
   // not 12 (+1, then #12), whatever hits had stored.
@@ -369,7 +376,8 @@ TEST_F(UsageTest, Golden15_ASpaceBeforeTheHashShowsTheStoredValue) {
   EXPECT_EQ(8, ShownValueAfter(usage, metrics_, "1", 8));
 }
 
-// --- The "u" of the limit headers (spec 3.6) -----------------------------------
+// --- The "u" of the limit headers (spec 3.6)
+// -----------------------------------
 
 TEST_F(UsageTest, Spec3_6_UsageWithDescendantsIsZeroWithoutUsage) {
   EXPECT_EQ(0, UsageWithDescendants({}, metrics_, "1"));
@@ -401,6 +409,20 @@ TEST_F(UsageTest, GoldenRandomSeq15_ADescendantSetReplacesTheSumSoFar) {
   EXPECT_EQ(5, UsageWithDescendants(Parse({{"c2", "#5"}, {"c1", "#7"}}),
                                     metrics_, "10"))
       << "#7 (c1) then #5 (c2); a sum would give 12";
+}
+
+TEST_F(UsageTest, DescendantsOfListsTheChildrenFirstThenEachChildsDescendants) {
+  auto names = [this](const char* id) {
+    std::string out;
+    for (const Metric* m : DescendantsOf(metrics_, id)) out += m->name + " ";
+    return out;
+  };
+
+  EXPECT_EQ("search upload deep ", names("1"));
+  EXPECT_EQ("deep ", names("2"));
+  EXPECT_EQ("c1 c2 ", names("10"));
+  EXPECT_EQ("", names("3"));
+  EXPECT_EQ("", names("99"));
 }
 
 TEST_F(UsageTest, FindUsageFindsAnEntryByMetricId) {

@@ -89,7 +89,7 @@ TEST(RecordingTest, LoadsAGoldenCase) {
               StartsWith(R"({"service":{"id":"4125611")"));
 
   ASSERT_GE(c.steps.size(), 1u);
-  const Step& step = c.steps[0];
+  const RecordedStep& step = c.steps[0];
   EXPECT_EQ(step.at, At("2026-11-22T02:15:17.219Z"));
   EXPECT_EQ(step.request.api, Api::kPublic);
   EXPECT_EQ(step.request.method, "GET");
@@ -115,14 +115,14 @@ TEST(RecordingTest, LoadsAGoldenCase) {
             "true</authorized><plan>Basic</plan></status>");
   EXPECT_THAT(step.response.interim, IsEmpty());
   EXPECT_FALSE(step.after_flush);
-  EXPECT_EQ(step.compare, CompareMode::kFull);
+  EXPECT_EQ(step.compare, RecordedCompare::kFull);
 }
 
 TEST(RecordingTest, KeepsRequestHeaderOrderAndInterimResponses) {
   const core::Result<Case> loaded =
       LoadRecording(kGolden + "/clients__dotnet_report.json");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
-  const Step& step = loaded->steps.at(0);
+  const RecordedStep& step = loaded->steps.at(0);
   ASSERT_EQ(step.request.headers.size(), 5u);
   EXPECT_EQ(step.request.headers[0].first, "X-3scale-User-Agent");
   EXPECT_EQ(step.request.headers[3],
@@ -141,7 +141,7 @@ TEST(RecordingTest, ReadsVersionsCompareModesAndInternalSteps) {
   const core::Result<Case> log_only =
       LoadRecording(kGolden + "/authrep__log_only.json");
   ASSERT_TRUE(log_only.ok()) << log_only.status().message();
-  EXPECT_EQ(log_only->steps.at(4).compare, CompareMode::kStatus);
+  EXPECT_EQ(log_only->steps.at(4).compare, RecordedCompare::kStatus);
 
   const core::Result<Case> internal =
       LoadRecording(kGolden + "/internal__keys_and_referrer_filters.json");

@@ -13,9 +13,9 @@ namespace scalecheck::test {
 // REQUIRES: a valid calendar date.
 inline core::UtcTime Utc(int year, unsigned month, unsigned day, int hour = 0,
                          int minute = 0, int second = 0, int millis = 0) {
-  const std::chrono::sys_days date =
-      std::chrono::year(year) / std::chrono::month(month) /
-      std::chrono::day(day);
+  const std::chrono::sys_days date = std::chrono::year(year) /
+                                     std::chrono::month(month) /
+                                     std::chrono::day(day);
   return core::UtcTime(date.time_since_epoch()) + std::chrono::hours(hour) +
          std::chrono::minutes(minute) + std::chrono::seconds(second) +
          std::chrono::milliseconds(millis);

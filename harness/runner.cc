@@ -1,0 +1,429 @@
+#include "harness/runner.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/period.h"
+#include "core/registry.h"
+#include "core/service_management.h"
+#include "core/store.h"
+#include "core/usage_report.h"
+#include "harness/backend_queries.h"
+#include "harness/request_builder.h"
+#include "harness/seeding.h"
+
+namespace scalecheck::harness {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+
+reports::HttpExchange Exchange(const core::HttpRequest& request,
+                               const HttpResponse* response) {
+  reports::HttpExchange exchange;
+  exchange.method = request.method;
+  exchange.target = request.target;
+  exchange.request_headers = request.headers;
+  exchange.request_body = request.body;
+  if (response != nullptr) {
+    exchange.status = response->status;
+    exchange.response_headers = response->headers;
+    exchange.response_body = response->body;
+  }
+  return exchange;
+}
+
+bool MovesClock(const Scenario& scenario) {
+  return std::any_of(scenario.steps.begin(), scenario.steps.end(),
+                     [](const Step& s) { return s.kind == Step::Kind::kClock; });
+}
+
+bool NeedsVirtualClock(const Scenario& scenario) {
+  return std::find(scenario.requires_features.begin(),
+                   scenario.requires_features.end(),
+                   "virtual-clock") != scenario.requires_features.end();
+}
+
+// The longest real wait a live run of `scenario` would need.
+std::chrono::milliseconds TotalWait(const Scenario& scenario) {
+  std::chrono::milliseconds total{0};
+  for (const Step& s : scenario.steps) {
+    if (s.kind == Step::Kind::kClock && s.clock.advance) total += *s.clock.advance;
+    if (s.kind == Step::Kind::kClock && s.clock.at) {
+      return std::chrono::milliseconds::max();  // An absolute time: never live.
+    }
+  }
+  return total;
+}
+
+class CaseRun {
+ public:
+  CaseRun(const Scenario& scenario, Target& target, const RunOptions& options,
+          core::Clock& clock)
+      : scenario_(scenario), target_(target), options_(options), clock_(clock) {}
+
+  reports::CaseReport Run() {
+    report_.id = scenario_.id;
+    report_.title = scenario_.title;
+    report_.file = scenario_.file;
+    report_.spec = scenario_.spec;
+    report_.tags = scenario_.tags;
+    const core::MonoTime started = clock_.NowMono();
+    Execute();
+    report_.duration = duration_cast<microseconds>(clock_.NowMono() - started);
+    if (report_.verdict == reports::Verdict::kPass) {
+      for (const reports::StepReport& step : report_.steps) {
+        if (step.verdict == reports::Verdict::kFail) {
+          report_.verdict = reports::Verdict::kFail;
+          report_.message = "step " + std::to_string(step.index) + " (" +
+                            step.location + "): " + step.message;
+          break;
+        }
+      }
+    }
+    return std::move(report_);
+  }
+
+ private:
+  void Fail(reports::Verdict verdict, std::string message) {
+    report_.verdict = verdict;
+    report_.message = std::move(message);
+  }
+
+  void Execute() {
+    virtual_ = target_.has_control_api();
+    if (!virtual_ && (NeedsVirtualClock(scenario_) || MovesClock(scenario_))) {
+      const auto wait = TotalWait(scenario_);
+      if (wait > options_.max_wait) {
+        Fail(reports::Verdict::kSkip,
+             "needs the virtual clock (the target has no control API) or a "
+             "real wait longer than --max-wait");
+        return;
+      }
+    }
+    now_ = virtual_ ? scenario_.clock_start.value_or(
+                          *core::ParseIso8601(kDefaultClockStart))
+                    : clock_.NowUtc();
+    if (virtual_) {
+      if (core::Status s = target_.Reset(); !s.ok()) {
+        return Fail(reports::Verdict::kError, "resetting the target: " + s.message());
+      }
+      if (core::Status s = target_.SetClock(now_); !s.ok()) {
+        return Fail(reports::Verdict::kError, "setting the clock: " + s.message());
+      }
+    }
+    if (options_.seed) {
+      for (const InternalCall& call : SeedingCalls(scenario_)) {
+        core::Result<HttpResponse> response =
+            target_.Internal(call.method, call.path, call.body);
+        if (!response.ok()) {
+          return Fail(reports::Verdict::kError,
+                      "seeding " + call.method + " /internal" + call.path + ": " +
+                          response.status().message());
+        }
+        if (response.value().status >= 300) {
+          return Fail(reports::Verdict::kError,
+                      "seeding " + call.method + " /internal" + call.path +
+                          " answered " + std::to_string(response.value().status) +
+                          ": " + response.value().body);
+        }
+      }
+    }
+    SeedRegistry(scenario_, registry_);
+    for (size_t i = 0; i < scenario_.steps.size(); ++i) {
+      const Step& step = scenario_.steps[i];
+      for (int iteration = 1; iteration <= step.repeat; ++iteration) {
+        reports::StepReport step_report;
+        step_report.index = static_cast<int>(i + 1);
+        step_report.iteration = iteration;
+        step_report.location = step.where.ToString();
+        if (!virtual_) now_ = clock_.NowUtc();
+        step_report.clock = core::FormatIso8601(now_);
+        const core::MonoTime started = clock_.NowMono();
+        const bool ok = RunStep(step, step_report);
+        step_report.duration =
+            duration_cast<microseconds>(clock_.NowMono() - started);
+        report_.steps.push_back(std::move(step_report));
+        if (!ok) return;  // Infrastructure: the case cannot go on.
+      }
+    }
+  }
+
+  // Returns false when the target failed in a way that ends the case.
+  bool RunStep(const Step& step, reports::StepReport& out) {
+    switch (step.kind) {
+      case Step::Kind::kCall:
+        out.kind = ToString(step.call.kind);
+        out.description = DescribeCall(scenario_, step.call);
+        return Exchange(BuildCallRequest(scenario_, step.call), step, out,
+                        step.call.kind == CallKind::kReport ||
+                            step.call.kind == CallKind::kAuthrep ||
+                            step.call.kind == CallKind::kOauthAuthrep);
+      case Step::Kind::kRaw:
+        out.kind = "raw";
+        out.description = step.raw.method + " " + step.raw.target;
+        return Exchange(BuildRawRequest(step.raw), step, out, step.raw.method == "POST");
+      case Step::Kind::kClock:
+        return MoveClock(step, out);
+      case Step::Kind::kCheck:
+        return Check(step, out);
+    }
+    return true;
+  }
+
+  bool Exchange(const core::HttpRequest& request, const Step& step,
+                reports::StepReport& out, bool reports_usage) {
+    core::HttpResponse model =
+        core::HandlePublicRequest(registry_, store_, request, now_);
+    if (request.method == "HEAD") model.body.clear();  // Never on the wire.
+    core::Result<HttpResponse> actual = target_.Send(request);
+    out.exchange = harness::Exchange(request, actual.ok() ? &actual.value() : nullptr);
+    out.expected_body = model.body;
+    if (!actual.ok()) {
+      out.verdict = reports::Verdict::kError;
+      out.message = "no response: " + actual.status().message();
+      Fail(reports::Verdict::kError, "step " + std::to_string(out.index) + " (" +
+                                         out.location + "): " + out.message);
+      return false;
+    }
+    if (reports_usage && !virtual_ && options_.settle.count() > 0) {
+      clock_.SleepUntil(clock_.NowMono() + options_.settle);
+    }
+    std::vector<reports::Difference> diffs =
+        CompareWithModel(model, actual.value(), options_.compare);
+    std::vector<reports::Difference> explicit_diffs =
+        CheckExpectation(step.expect, actual.value());
+    diffs.insert(diffs.end(), explicit_diffs.begin(), explicit_diffs.end());
+    // An explicit expectation the model itself contradicts is a defect of
+    // the scenario or of the model: report it as such.
+    for (const reports::Difference& d :
+         CheckExpectation(step.expect, ToWire(model))) {
+      diffs.push_back({"model vs expect: " + d.what, d.expected, d.actual, d.source});
+    }
+    Judge(out, std::move(diffs));
+    return true;
+  }
+
+  static HttpResponse ToWire(const core::HttpResponse& model) {
+    HttpResponse r;
+    r.status = model.status;
+    r.headers = model.headers;
+    r.body = model.body;
+    return r;
+  }
+
+  void Judge(reports::StepReport& out, std::vector<reports::Difference> diffs) {
+    out.differences = std::move(diffs);
+    if (out.differences.empty()) return;
+    out.verdict = reports::Verdict::kFail;
+    const reports::Difference& first = out.differences.front();
+    out.message = first.what + ": expected " + Abbreviated(first.expected) +
+                  ", got " + Abbreviated(first.actual) +
+                  (first.source == "model" ? " (reference model)"
+                                           : " (expect at " + first.source + ")");
+  }
+
+  static std::string Abbreviated(const std::string& s) {
+    return s.size() <= 80 ? s : s.substr(0, 77) + "...";
+  }
+
+  bool MoveClock(const Step& step, reports::StepReport& out) {
+    core::UtcTime next = now_;
+    if (step.clock.at) {
+      next = *step.clock.at;
+      out.kind = "at";
+      out.description = "at " + core::FormatIso8601(next);
+    } else if (step.clock.advance) {
+      next = now_ + *step.clock.advance;
+      out.kind = "advance";
+      out.description = "advance " + std::to_string(step.clock.advance->count()) + " ms";
+    }
+    if (virtual_) {
+      if (core::Status s = target_.SetClock(next); !s.ok()) {
+        out.verdict = reports::Verdict::kError;
+        out.message = s.message();
+        Fail(reports::Verdict::kError, "setting the clock: " + s.message());
+        return false;
+      }
+      now_ = next;
+    } else if (step.clock.advance) {
+      clock_.SleepUntil(clock_.NowMono() + *step.clock.advance);
+      now_ = clock_.NowUtc();
+    }
+    out.clock = core::FormatIso8601(now_);
+    return true;
+  }
+
+  bool Check(const Step& step, reports::StepReport& out) {
+    const CheckStep& check = step.check;
+    const std::string service_id =
+        check.service.empty() ? scenario_.defaults.service : check.service;
+    const std::string app_id = check.app.empty() ? scenario_.defaults.app : check.app;
+    std::vector<reports::Difference> diffs;
+    const std::string where = step.where.ToString();
+    switch (check.kind) {
+      case CheckKind::kCounters: {
+        out.kind = "check counters";
+        out.description = "check counters app=" + app_id;
+        if (!target_.has_control_api()) {
+          out.verdict = reports::Verdict::kSkip;
+          out.message = "counters need the control API's state export; use a utilization check";
+          return true;
+        }
+        auto actual = ReadCounters(target_, service_id, app_id, now_);
+        if (!actual.ok()) return CheckError(out, actual.status());
+        for (const auto& [key, value] : check.values) {
+          auto it = actual.value().find(key);
+          const int64_t got = it == actual.value().end() ? 0 : it->second;
+          if (got != value) {
+            diffs.push_back({key, std::to_string(value), std::to_string(got), where});
+          }
+          const int64_t modeled = ModelCounter(service_id, app_id, key);
+          if (modeled != value) {
+            diffs.push_back({"model vs expect: " + key, std::to_string(value),
+                             std::to_string(modeled), where});
+          }
+        }
+        break;
+      }
+      case CheckKind::kUtilization: {
+        out.kind = "check utilization";
+        out.description = out.kind + " app=" + app_id;
+        auto actual = ReadUtilization(target_, service_id, app_id);
+        if (!actual.ok()) return CheckError(out, actual.status());
+        const auto model = ModelUtilization(service_id, app_id);
+        for (const auto& [key, value] : check.values) {
+          auto it = actual.value().find(key);
+          const std::string got =
+              it == actual.value().end() ? "(no such limit)" : std::to_string(it->second.current_value);
+          if (got != std::to_string(value)) diffs.push_back({key, std::to_string(value), got, where});
+          auto m = model.find(key);
+          const std::string modeled =
+              m == model.end() ? "(no such limit)" : std::to_string(m->second);
+          if (modeled != std::to_string(value)) {
+            diffs.push_back({"model vs expect: " + key, std::to_string(value), modeled, where});
+          }
+        }
+        for (const auto& [key, value] : model) {
+          auto it = actual.value().find(key);
+          const std::string got =
+              it == actual.value().end() ? "(absent)" : std::to_string(it->second.current_value);
+          if (got != std::to_string(value)) diffs.push_back({key, std::to_string(value), got, "model"});
+        }
+        break;
+      }
+      case CheckKind::kErrorLog: {
+        out.kind = "check error_log";
+        out.description = "check error_log service=" + service_id;
+        auto actual = ReadErrorLog(target_, service_id);
+        if (!actual.ok()) return CheckError(out, actual.status());
+        const core::ErrorLog* log = store_.FindErrorLog(service_id);
+        std::vector<std::string> model_codes;
+        if (log != nullptr) {
+          for (const core::ErrorLogEntry& e : log->Page(1, core::ErrorLog::kMaxEntries)) {
+            model_codes.push_back(e.code);
+          }
+        }
+        const auto join = [](const std::vector<std::string>& v, size_t n) {
+          std::string s;
+          for (size_t i = 0; i < std::min(n, v.size()); ++i) s += (i ? "," : "") + v[i];
+          return s;
+        };
+        if (join(model_codes, 1000) != join(actual.value().codes, 1000)) {
+          diffs.push_back({"error log codes", join(model_codes, 1000),
+                           join(actual.value().codes, 1000), "model"});
+        }
+        if (!check.error_codes.empty() &&
+            join(check.error_codes, check.error_codes.size()) !=
+                join(actual.value().codes, check.error_codes.size())) {
+          diffs.push_back({"error log codes (newest first)",
+                           join(check.error_codes, check.error_codes.size()),
+                           join(actual.value().codes, check.error_codes.size()), where});
+        }
+        if (check.error_count && *check.error_count != actual.value().count) {
+          diffs.push_back({"error log count", std::to_string(*check.error_count),
+                           std::to_string(actual.value().count), where});
+        }
+        break;
+      }
+      case CheckKind::kJournal: {
+        out.kind = "check journal";
+        out.description = "check journal endpoint=" + check.endpoint;
+        if (!target_.has_control_api()) {
+          out.verdict = reports::Verdict::kSkip;
+          out.message = "the target has no journal (control API)";
+          return true;
+        }
+        auto count = CountJournal(target_, check.endpoint, check.app);
+        if (!count.ok()) return CheckError(out, count.status());
+        if (check.journal_count && *check.journal_count != count.value()) {
+          diffs.push_back({"journal entries", std::to_string(*check.journal_count),
+                           std::to_string(count.value()), where});
+        }
+        break;
+      }
+    }
+    Judge(out, std::move(diffs));
+    return true;
+  }
+
+  bool CheckError(reports::StepReport& out, const core::Status& status) {
+    out.verdict = reports::Verdict::kError;
+    out.message = status.message();
+    Fail(reports::Verdict::kError, "step " + std::to_string(out.index) + " (" +
+                                       out.location + "): " + status.message());
+    return false;
+  }
+
+  // The reference model's counter "metric/period" (by metric name) now.
+  int64_t ModelCounter(const std::string& service_id, const std::string& app_id,
+                       const std::string& key) {
+    const size_t slash = key.find('/');
+    const core::Service* service = registry_.FindService(service_id);
+    const core::UsageCounters* counters = store_.FindCounters(service_id, app_id);
+    if (service == nullptr || counters == nullptr || slash == std::string::npos) return 0;
+    const core::Metric* metric = service->metrics.FindByName(key.substr(0, slash));
+    const std::optional<core::Period> period = core::ParsePeriod(key.substr(slash + 1));
+    if (metric == nullptr || !period) return 0;
+    return counters->Get(metric->id, *period, now_);
+  }
+
+  // The reference model's utilization: "metric/period" -> current value.
+  std::map<std::string, int64_t> ModelUtilization(const std::string& service_id,
+                                                  const std::string& app_id) {
+    std::map<std::string, int64_t> values;
+    const core::Service* service = registry_.FindService(service_id);
+    const core::Application* app =
+        service ? registry_.FindApplication(service_id, app_id) : nullptr;
+    if (app == nullptr) return values;
+    const core::UsageCounters* counters = store_.FindCounters(service_id, app_id);
+    const core::UsageCounters empty;
+    for (const core::UsageReport& r : core::StoredUsageReports(
+             *service, *app, counters ? *counters : empty, now_)) {
+      values[r.metric_name + "/" + std::string(core::ToString(r.period))] =
+          r.current_value;
+    }
+    return values;
+  }
+
+  const Scenario& scenario_;
+  Target& target_;
+  const RunOptions& options_;
+  core::Clock& clock_;
+  reports::CaseReport report_;
+  core::Registry registry_;
+  core::MemoryStore store_;
+  core::UtcTime now_{};
+  bool virtual_ = false;
+};
+
+}  // namespace
+
+reports::CaseReport RunScenario(const Scenario& scenario, Target& target,
+                                const RunOptions& options, core::Clock& clock) {
+  return CaseRun(scenario, target, options, clock).Run();
+}
+
+}  // namespace scalecheck::harness
