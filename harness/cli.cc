@@ -95,7 +95,7 @@ CommandLine ParseMock(const std::vector<std::string>& args) {
       ("threads", po::value(&cmd.options.threads)->value_name("N")->default_value(defaults.threads),
        "worker threads (at least the number of concurrent connections)")
       ("fixture", po::value(&cmd.fixture_path)->value_name("FILE"),
-       "seed from a file of internal-API calls (the golden recording format)");
+       "seed from a scenario's fixture (.toml) or a golden recording (.json)");
   po::variables_map vm;
   if (auto error = Parse(args, options, nullptr, vm)) return Usage(*error, "mock");
   if (vm.count("help")) {

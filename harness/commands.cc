@@ -7,6 +7,8 @@
 
 #include "harness/raw_http_client.h"
 #include "harness/recording.h"
+#include "harness/scenario_loader.h"
+#include "harness/seeding.h"
 #include "harness/validate.h"
 #include "mock_backend/mock_server.h"
 
@@ -21,10 +23,25 @@ std::string BasicAuthorization(const std::string& user_pass) {
 ExitCode SeedFixture(const std::string& path, const std::string& base_url,
                      const std::string& internal_auth, core::Clock& clock,
                      std::ostream& err) {
-  core::Result<Case> recording = LoadRecording(path);
-  if (!recording.ok()) {
-    err << "scalecheck: " << recording.status().message() << "\n";
-    return ExitCode::kUsage;
+  // A scenario's fixture (.toml), or the internal-API calls of a golden
+  // recording (.json).
+  std::vector<FixtureEntry> entries;
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".toml") == 0) {
+    core::Result<Scenario> scenario = LoadScenario(path);
+    if (!scenario.ok()) {
+      err << scenario.status().message() << "\n";
+      return ExitCode::kUsage;
+    }
+    for (const InternalCall& call : SeedingCalls(scenario.value())) {
+      entries.push_back(FixtureEntry{call.method, call.path, call.body, 0, ""});
+    }
+  } else {
+    core::Result<Case> recording = LoadRecording(path);
+    if (!recording.ok()) {
+      err << "scalecheck: " << recording.status().message() << "\n";
+      return ExitCode::kUsage;
+    }
+    entries = recording.value().fixture;
   }
   core::Result<Endpoint> endpoint = ParseHttpUrl(base_url);
   if (!endpoint.ok()) {
@@ -32,7 +49,7 @@ ExitCode SeedFixture(const std::string& path, const std::string& base_url,
     return ExitCode::kInfrastructure;
   }
   RawHttpClient client(endpoint.value(), RawHttpOptions{}, clock);
-  for (const FixtureEntry& entry : recording.value().fixture) {
+  for (const FixtureEntry& entry : entries) {
     HttpRequest request;
     request.method = entry.method;
     request.target = "/internal" + entry.path;

@@ -168,11 +168,10 @@ const Names kExtensions = {"no_body",       "rejection_reason_header",
 const Names kJournalEndpoints = {"authorize",     "authrep", "oauth_authorize",
                                  "oauth_authrep", "report",  "internal",
                                  "control",       "other"};
-// The parameters a call step builds, which `omit` may leave out.
-const Names kGeneratedParams = {
-    "provider_key", "service_token", "service_id", "app_id",
-    "app_key",      "user_key",      "referrer",   "redirect_url",
-    "redirect_uri", "usage",         "log",        "transactions"};
+// The parameters the harness sends unasked, which `omit` may leave out (the
+// others are sent only when a step gives them).
+const Names kDefaultParams = {"provider_key", "service_token", "service_id",
+                              "app_id",       "app_key",       "user_key"};
 
 Names PeriodNames() {
   Names names;
@@ -1366,7 +1365,15 @@ class Loader {
       call.app = id;
     } else if (!report && !call.user_key) {
       const std::string id = DefaultApp(s, call.service);
-      if (!id.empty()) call.app = id;
+      const ApplicationSpec* default_app =
+          service == nullptr ? nullptr : FindApp(*service, id);
+      // backend_version 1 identifies applications by user_key (spec 2.2).
+      if (default_app != nullptr && service->backend_version == "1" &&
+          !default_app->user_key.empty()) {
+        call.user_key = default_app->user_key;
+      } else if (!id.empty()) {
+        call.app = id;
+      }
     }
     for (const auto& [key, field] :
          {std::pair{"app_key", &call.app_key},
@@ -1405,7 +1412,6 @@ class Loader {
       }
       call.extensions = ToParams(entries);
     }
-    Names param_names = kGeneratedParams;
     if (const auto params = Find(*table, "params")) {
       std::vector<TextEntry> entries;
       if (!ReadPairs(*params->node, entries)) return false;
@@ -1413,7 +1419,6 @@ class Loader {
         if (entry.name.empty()) {
           return Fail(entry.where, "a parameter name must not be empty");
         }
-        param_names.push_back(entry.name);
       }
       call.params = ToParams(entries);
     }
@@ -1423,10 +1428,10 @@ class Loader {
         return false;
       }
       for (size_t i = 0; i < call.omit.size(); ++i) {
-        if (!Contains(param_names, call.omit[i])) {
+        if (!Contains(kDefaultParams, call.omit[i])) {
           return Fail(where[i], "unknown parameter " + Quoted(call.omit[i]) +
                                     " in omit" +
-                                    Hint(call.omit[i], param_names));
+                                    Hint(call.omit[i], kDefaultParams));
         }
       }
     }

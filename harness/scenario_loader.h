@@ -21,7 +21,8 @@ namespace scalecheck::harness {
 // becomes Scenario::file; the default id is derived from it
 // ("scenarios/a/b.toml"
 // -> "a/b"). The loader resolves defaults: every call step names its service,
-// credentials and (unless identified by user_key) its application.
+// its credentials and its application (`app`, or `user_key` where that is how
+// the call identifies it).
 // On failure kInvalidArgument "origin:line:col: message" for the first error
 // found, e.g. "scenarios/x.toml:12:30: unknown metric 'hitz' (did you mean
 // 'hits'?)"; TOML syntax errors carry toml++'s own description.

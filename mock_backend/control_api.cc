@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+#include <map>
+#include <set>
 #include <string>
 
 #include "core/params.h"
@@ -67,9 +70,11 @@ void PutBody(Json& json, const std::string& body) {
 // One journal entry as a step of the golden recording format, so that
 // recorded traffic can be replayed anywhere.
 Json EntryJson(const JournalEntry& e) {
-  Json request = {{"api", e.endpoint == "internal" ? "public" : "public"},
+  // Internal calls are recorded relative to /internal, as golden does.
+  const bool internal = e.endpoint == "internal";
+  Json request = {{"api", internal ? "internal" : "public"},
                   {"method", e.request.method},
-                  {"target", e.request.target}};
+                  {"target", internal ? e.request.target.substr(9) : e.request.target}};
   if (e.request.version != "HTTP/1.1") request["version"] = e.request.version;
   request["headers"] = HeadersJson(e.request.headers);
   PutBody(request, e.request.body);
@@ -154,6 +159,142 @@ Json StateJson(const BackendState& state) {
               {"applications", applications},
               {"service_tokens", tokens},
               {"counters", counters}};
+}
+
+// The journal as one golden-format case ("format": 1): every recorded
+// request a step, stamped with the mock's time, so traffic seen here can be
+// replayed against any backend with `scalecheck replay`.
+Json RecordingJson(const std::vector<JournalEntry>& entries) {
+  Json steps = Json::array();
+  for (const JournalEntry& e : entries) {
+    Json entry = EntryJson(e);
+    Json step = {{"at", entry["at"]},
+                 {"request", entry["request"]},
+                 {"response", entry["response"]},
+                 {"after_flush", false}};
+    steps.push_back(step);
+  }
+  return Json{{"format", 1},
+              {"name", "journal/export"},
+              {"area", "journal"},
+              {"description", "requests recorded by scalecheck mock"},
+              {"fixture", Json::array()},
+              {"steps", steps}};
+}
+
+// A TOML string literal.
+std::string TomlString(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buffer[8];
+          std::snprintf(buffer, sizeof buffer, "\\u%04x", static_cast<unsigned>(c));
+          out += buffer;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string TomlList(const std::set<std::string>& values) {
+  std::string out = "[";
+  bool first = true;
+  for (const std::string& v : values) {
+    if (!first) out += ", ";
+    first = false;
+    out += TomlString(v);
+  }
+  return out + "]";
+}
+
+// The registry as the fixture part of a scenario (scenarios/README.md), so
+// a state reached by hand can be pinned down in a scenario file.
+std::string FixtureToml(const BackendState& state) {
+  std::string out = "# The state of a scalecheck mock, as a scenario fixture.\n";
+  state.ReadRegistry([&](const core::Registry& registry) {
+    for (const core::Service* s : registry.Services()) {
+      out += "\n[[services]]\nid = " + TomlString(s->id) +
+             "\nprovider_key = " + TomlString(s->provider_key) +
+             "\nbackend_version = " +
+             TomlString(s->backend_version.empty() ? "2" : s->backend_version) +
+             "\nstate = " + TomlString(s->active ? "active" : "suspended") +
+             "\nreferrer_filters_required = " +
+             (s->referrer_filters_required ? "true" : "false") +
+             "\ndefault_service = " + (registry.IsDefaultService(*s) ? "true" : "false") + "\n";
+      std::set<std::string> tokens;
+      for (const auto& [token, sid] : registry.service_tokens()) {
+        if (sid == s->id) tokens.insert(token);
+      }
+      if (!tokens.empty()) out += "service_tokens = " + TomlList(tokens) + "\n";
+      out += "metrics = [";
+      bool first = true;
+      for (const core::Metric* m : s->metrics.Ordered()) {
+        out += first ? "\n" : ",\n";
+        first = false;
+        out += "  { id = " + TomlString(m->id) + ", name = " + TomlString(m->name);
+        if (const core::Metric* parent = s->metrics.FindById(m->parent_id)) {
+          out += ", parent = " + TomlString(parent->name);
+        }
+        out += " }";
+      }
+      out += "\n]\n";
+      // Plan names live on applications; take the first one seen.
+      std::map<std::string, std::string> plan_names;
+      for (const core::Application* a : registry.Applications()) {
+        if (a->service_id == s->id) plan_names.emplace(a->plan_id, a->plan_name);
+      }
+      for (const auto& [plan_id, limits] : s->plan_limits) plan_names.emplace(plan_id, "");
+      for (const auto& [plan_id, name] : plan_names) {
+        out += "\n[[services.plans]]\nid = " + TomlString(plan_id) +
+               "\nname = " + TomlString(name) + "\n";
+        auto plan = s->plan_limits.find(plan_id);
+        if (plan == s->plan_limits.end() || plan->second.empty()) continue;
+        std::map<std::string, std::string> by_metric;
+        for (const auto& [key, value] : plan->second) {
+          const core::Metric* m = s->metrics.FindById(key.first);
+          if (m == nullptr) continue;
+          std::string& entry = by_metric[m->name];
+          if (!entry.empty()) entry += ", ";
+          entry += std::string(core::ToString(key.second)) + " = " + std::to_string(value);
+        }
+        out += "limits = {";
+        bool first_metric = true;
+        for (const auto& [metric, periods] : by_metric) {
+          out += first_metric ? " " : ", ";
+          first_metric = false;
+          out += TomlString(metric) + " = { " + periods + " }";
+        }
+        out += " }\n";
+      }
+      const auto user_keys = registry.UserKeys(s->id);
+      for (const core::Application* a : registry.Applications()) {
+        if (a->service_id != s->id) continue;
+        out += "\n[[services.applications]]\nid = " + TomlString(a->id) +
+               "\nplan = " + TomlString(a->plan_id) + "\nstate = " + TomlString(a->state) + "\n";
+        if (!a->keys.empty()) out += "keys = " + TomlList(a->keys) + "\n";
+        if (!a->referrer_filters.empty()) {
+          out += "referrer_filters = " + TomlList(a->referrer_filters) + "\n";
+        }
+        if (a->redirect_url) out += "redirect_url = " + TomlString(*a->redirect_url) + "\n";
+        for (const auto& [key, app] : user_keys) {
+          if (app == a->id) {
+            out += "user_key = " + TomlString(key) + "\n";
+            break;
+          }
+        }
+      }
+    }
+  });
+  return out;
 }
 
 std::string QueryValue(std::string_view query, const std::string& key) {
@@ -295,6 +436,16 @@ core::HttpResponse ControlApi::Handle(const core::HttpRequest& request) {
     return JsonResponse(200, Json{{"status", "ok"}});
   }
   if (path == "/state" && method == "GET") return JsonResponse(200, StateJson(state_));
+  if (path == "/state/fixture" && method == "GET") {
+    core::HttpResponse r;
+    r.status = 200;
+    r.headers.emplace_back("content-type", "application/toml");
+    r.body = FixtureToml(state_);
+    return r;
+  }
+  if (path == "/journal/recording" && method == "GET") {
+    return JsonResponse(200, RecordingJson(journal_.Query(JournalFilter{})));
+  }
   if (path == "/journal" && method == "GET") {
     JournalFilter filter;
     const std::string_view q = request.query();

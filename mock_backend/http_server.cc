@@ -349,15 +349,17 @@ struct HttpServer::Impl {
         pending.pop_front();
         active.insert(fd);
       }
-      Serve(fd);
+      Connection conn(fd, options.read_timeout_s);
+      Serve(conn);
+      // Leave `active` before ~Connection closes the descriptor: Stop() shuts
+      // down what is in `active`, and a closed number may be reused at once.
       std::lock_guard<std::mutex> lock(mutex);
       active.erase(fd);
     }
   }
 
-  void Serve(int fd) {
-    Connection conn(fd, options.read_timeout_s);
-    const std::string peer = PeerAddress(fd);
+  void Serve(Connection& conn) {
+    const std::string peer = PeerAddress(conn.fd());
     for (int served = 0; running && served < options.keep_alive_max_count; ++served) {
       core::HttpRequest request;
       const ReadResult read = ReadRequest(conn, request);
@@ -378,6 +380,7 @@ struct HttpServer::Impl {
                             ? !(connection && ContainsToken(*connection, "close"))
                             : (connection && ContainsToken(*connection, "keep-alive"));
       const core::HttpResponse response = handler(request);
+      if (response.status == 0) return;  // Answer nothing (the hang fault).
       if (!WriteResponse(conn, request, response, keep_alive)) return;
     }
   }

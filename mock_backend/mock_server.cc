@@ -68,6 +68,12 @@ struct MockServer::Impl {
 
   core::HttpResponse Handle(const core::HttpRequest& request) {
     const core::UtcTime now = clock.NowUtc();
+    // apisonator's worker applies a report once it is due, whether or not
+    // requests come: every request, internal and control ones included, sees
+    // the reports due by now.
+    if (!state.synchronous_reports()) {
+      ApplyReports(state.TakeDueReports(now), now);
+    }
     const std::string_view path = request.path();
     if (path.rfind(kControlPrefix, 0) == 0) return control.Handle(request);
     JournalEntry entry;
@@ -77,9 +83,6 @@ struct MockServer::Impl {
     if (entry.endpoint == "internal") {
       response = internal.Handle(request, now);
     } else {
-      if (!state.synchronous_reports()) {
-        ApplyReports(state.TakeDueReports(now), now);
-      }
       core::ParamHash params;
       if (journal.capacity() > 0 || !faults.Rules().empty()) {
         core::ParsedParams parsed = core::ParseNestedQuery(request.query());
@@ -123,8 +126,7 @@ struct MockServer::Impl {
         case FaultAction::kHang: {
           clock.SleepUntil(clock.NowMono() + fault->delay);
           core::HttpResponse r;
-          r.status = 504;
-          r.abort_after_body_bytes = 0;
+          r.status = 0;  // No answer at all: the listener just closes.
           return r;
         }
         case FaultAction::kDelay:

@@ -405,7 +405,7 @@ oauth_authrep = { app = "a1", app_key = "", referrer = "r", redirect_url = "http
        EXPECT_FALSE(call.user_key.has_value());
      }},
     {"extensions, params (a table or pairs) and omit", WithSteps(R"([[steps]]
-authrep = { extensions = { limit_headers = 1, no_body = "0" }, params = { referrer = "x" }, omit = ["app_key", "referrer"] }
+authrep = { extensions = { limit_headers = 1, no_body = "0" }, params = { referrer = "x" }, omit = ["app_key", "service_id"] }
 [[steps]]
 authorize = { params = [["usage[hits]", "1"], ["usage[hits]", 2]] }
 )"),
@@ -414,7 +414,7 @@ authorize = { params = [["usage[hits]", "1"], ["usage[hits]", 2]] }
        EXPECT_THAT(call.extensions, ElementsAre(Pair("limit_headers", "1"),
                                                 Pair("no_body", "0")));
        EXPECT_THAT(call.params, ElementsAre(Pair("referrer", "x")));
-       EXPECT_THAT(call.omit, ElementsAre("app_key", "referrer"));
+       EXPECT_THAT(call.omit, ElementsAre("app_key", "service_id"));
        EXPECT_THAT(
            s.steps.at(1).call.params,
            ElementsAre(Pair("usage[hits]", "1"), Pair("usage[hits]", "2")));
@@ -424,6 +424,31 @@ authorize = { params = [["usage[hits]", "1"], ["usage[hits]", 2]] }
      [](const Scenario& s) {
        EXPECT_EQ("uk2", s.steps.at(0).call.user_key);
        EXPECT_FALSE(s.steps.at(0).call.app.has_value());
+     }},
+    {"backend_version 1 calls name their application by user_key",
+     R"([[services]]
+id = "s1"
+provider_key = "pk"
+backend_version = "1"
+[[services.applications]]
+id = "a1"
+user_key = "uk1"
+[[services.applications]]
+id = "a2"
+[[steps]]
+authorize = {}
+[[steps]]
+authorize = { app = "a2" }
+[[steps]]
+report = { transactions = [{ usage = {} }] }
+)",
+     [](const Scenario& s) {
+       EXPECT_EQ("uk1", s.steps.at(0).call.user_key);
+       EXPECT_FALSE(s.steps.at(0).call.app.has_value());
+       EXPECT_EQ("a2", s.steps.at(1).call.app);
+       EXPECT_FALSE(s.steps.at(1).call.user_key.has_value());
+       // Reports take app_id on every backend_version.
+       EXPECT_EQ("a1", s.steps.at(2).call.transactions.at(0).app);
      }},
     {"an empty app is sent as such",
      WithSteps("[[steps]]\nauthorize = { app = \"\" }\n"),
@@ -674,6 +699,9 @@ TEST(ScenarioErrorTest, NamesTheLocationAndTheNearMiss) {
        "x.toml:21:31: unknown key 'frobnicate' in report (known: service, "
        "credentials, provider_key, service_token, send_service_id, "
        "extensions, params, omit, transactions)"},
+      {WithSteps("[[steps]]\nauthorize = { omit = [\"referrer\"] }\n"),
+       "x.toml:21:23: unknown parameter 'referrer' in omit (known: "
+       "provider_key, service_token, service_id, app_id, app_key, user_key)"},
       {WithSteps("[[steps]]\nauthorize = { provider_key = \"a\", "
                  "service_token = \"b\" }\n"),
        "x.toml:21:35: say which credential is sent: credentials = "
