@@ -444,9 +444,12 @@ std::optional<Rejection> RunValidators(const AuthContext& ctx,
     }
   }
   if (service.referrer_filters_required && !app.referrer_filters.empty()) {
+    // validators/referrer.rb: every filter is matched against the value
+    // first (so `*` lets an empty referrer through); only a value that
+    // matched nothing is judged missing (blank) or not allowed.
     const std::optional<std::string> referrer =
         StringParam(ctx.params, "referrer");
-    if (!referrer || IsBlank(*referrer)) return rejections::ReferrerMissing();
+    if (!referrer) return rejections::ReferrerMissing();
     if (*referrer != "*") {
       if (!IsValidUtf8(*referrer)) {
         referrer_crash = true;
@@ -814,15 +817,47 @@ HttpResponse OptionsResponse() {
   return r;
 }
 
-// Sinatra matches routes on the path with empty segments squeezed
-// ("/transactions//authorize.xml" is authorize).
+// The path routes are matched on, as Rack::Protection::PathTraversal
+// cleans it before Sinatra sees it: %2e, %2f and %5c decoded, backslashes as
+// slashes, empty and "." segments dropped, ".." popping one, a trailing
+// slash kept ("/transactions//authorize.xml" is authorize: golden
+// badinput/unknown_routes).
 std::string RoutePath(std::string_view path) {
-  std::string out;
-  for (char c : path) {
-    if (c == '/' && !out.empty() && out.back() == '/') continue;
-    out += c;
+  std::string unescaped;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%' && i + 2 < path.size()) {
+      const char a = path[i + 1];
+      const char b = static_cast<char>(path[i + 2] | 0x20);
+      if (a == '2' && b == 'e') { unescaped += '.'; i += 2; continue; }
+      if (a == '2' && b == 'f') { unescaped += '/'; i += 2; continue; }
+      if (a == '5' && b == 'c') { unescaped += '/'; i += 2; continue; }
+    }
+    unescaped += path[i] == '\\' ? '/' : path[i];
   }
-  return out;
+  std::vector<std::string_view> parts;
+  const std::string_view u = unescaped;
+  size_t start = 0;
+  while (start <= u.size()) {
+    size_t end = u.find('/', start);
+    if (end == std::string_view::npos) end = u.size();
+    const std::string_view part = u.substr(start, end - start);
+    if (part == "..") {
+      if (!parts.empty()) parts.pop_back();
+    } else if (!part.empty() && part != ".") {
+      parts.push_back(part);
+    }
+    start = end + 1;
+  }
+  std::string cleaned = "/";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) cleaned += '/';
+    cleaned += parts[i];
+  }
+  const bool trailing = u.size() >= 1 && (u.back() == '/' ||
+      (u.size() >= 2 && u.substr(u.size() - 2) == "/.") ||
+      (u.size() >= 3 && u.substr(u.size() - 3) == "/.."));
+  if (!parts.empty() && trailing) cleaned += '/';
+  return cleaned;
 }
 
 }  // namespace

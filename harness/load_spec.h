@@ -14,7 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "harness/scenario.h"
+#include "harness/scenario_basics.h"
+
 
 namespace scalecheck::harness {
 

@@ -19,17 +19,10 @@
 
 #include "core/clock.h"
 #include "core/period.h"
+#include "harness/load_spec.h"
+#include "harness/scenario_basics.h"
 
 namespace scalecheck::harness {
-
-// Where something was written: "scenarios/x.toml", line, column (1-based).
-struct SourceLocation {
-  std::string file;
-  int line = 0;
-  int column = 0;
-  // "file:line:col".
-  std::string ToString() const;
-};
 
 // ---- Fixture ----------------------------------------------------------------
 
@@ -82,20 +75,6 @@ struct ServiceSpec {
 };
 
 // ---- Steps ------------------------------------------------------------------
-
-enum class CallKind {
-  kAuthorize,
-  kAuthrep,
-  kOauthAuthorize,
-  kOauthAuthrep,
-  kReport,
-};
-
-// "authorize", "authrep", "oauth_authorize", "oauth_authrep", "report".
-const char* ToString(CallKind kind);
-
-// A parameter as the request carries it: value text, or absent.
-using ParamList = std::vector<std::pair<std::string, std::string>>;
 
 struct ReportTransaction {
   std::string app;       // app_id; empty with user_key.
@@ -220,7 +199,8 @@ struct Scenario {
     Credentials credentials = Credentials::kProviderKey;
   } defaults;
   std::vector<ServiceSpec> services;
-  std::vector<Step> steps;
+  std::vector<Step> steps;  // May be empty when `load` is set.
+  std::optional<LoadSpec> load;  // The [load] section.
 };
 
 }  // namespace scalecheck::harness

@@ -21,6 +21,7 @@
 #include "core/errors.h"
 #include "core/period.h"
 #include "core/units.h"
+#include "harness/seeding.h"
 
 namespace scalecheck::harness {
 namespace {
@@ -108,8 +109,21 @@ std::string Hint(std::string_view name, const Names& candidates,
 
 // ---- Vocabulary -------------------------------------------------------------
 
-const Names kTopKeys = {"id",    "title",    "tags",     "spec", "requires",
-                        "clock", "defaults", "services", "steps"};
+const Names kTopKeys = {"id",       "title",    "tags",  "spec",
+                        "requires", "clock",    "defaults", "services",
+                        "steps",    "load"};
+const Names kLoadKeys = {"duration",    "rate",        "stages",
+                         "connections", "timeout",     "limit_check",
+                         "mix",         "populations", "thresholds"};
+const Names kStageKeys = {"duration", "rate", "to_rate"};
+const Names kMixKeys = {"call", "weight", "usage", "extensions", "transactions"};
+const Names kPopulationKeys = {"service",  "plan",   "count",        "id_prefix",
+                               "with_keys", "choice", "zipf_exponent"};
+const Names kThresholdKeys = {"p99_ms", "error_rate", "min_rate"};
+const Names kCallKinds = {"authorize", "authrep", "oauth_authorize",
+                          "oauth_authrep", "report"};
+const Names kLimitChecks = {"strict", "lenient", "off"};
+const Names kChoices = {"uniform", "zipf"};
 const Names kClockKeys = {"start"};
 const Names kDefaultsKeys = {"service", "app", "credentials"};
 const Names kServiceKeys = {"id",
@@ -679,13 +693,18 @@ class Loader {
       if (!ReadServices(*services->node, s)) return false;
     }
     if (!ReadDefaults(root, s)) return false;
+    if (const auto load = Find(root, "load")) {
+      LoadSpec spec;
+      if (!ReadLoad(*load->node, s, spec)) return false;
+      s.load = std::move(spec);
+    }
     const auto steps = Find(root, "steps");
-    if (!steps) {
+    if (!steps && !s.load) {
       return Fail(At(root), "a scenario needs at least one [[steps]]");
     }
     std::vector<const toml::table*> tables;
-    if (!ReadTables(*steps->node, tables)) return false;
-    if (tables.empty()) {
+    if (steps && !ReadTables(*steps->node, tables)) return false;
+    if (steps && tables.empty()) {
       return Fail(At(*steps->node), "a scenario needs at least one step");
     }
     for (const toml::table* table : tables) {
@@ -702,6 +721,197 @@ class Loader {
     }
     if (sets_clock && !Contains(s.requires_features, "virtual-clock")) {
       s.requires_features.push_back("virtual-clock");
+    }
+    return true;
+  }
+
+  // ---- Load ----
+
+  bool ReadDurationMs(const toml::node& node, std::chrono::milliseconds& out,
+                      std::string_view what) {
+    std::string text;
+    if (!ReadString(node, text)) return false;
+    const core::Result<std::chrono::microseconds> parsed = core::ParseDuration(text);
+    if (!parsed.ok()) return Fail(At(node), parsed.status().message());
+    if (parsed.value().count() <= 0) {
+      return Fail(At(node), std::string(what) + " must be positive, got " + Quoted(text));
+    }
+    out = std::chrono::duration_cast<std::chrono::milliseconds>(parsed.value());
+    return true;
+  }
+
+  bool ReadNumber(const toml::node& node, double& out, std::string_view what) {
+    if (const auto* i = node.as_integer()) {
+      out = static_cast<double>(i->get());
+    } else if (const auto* f = node.as_floating_point()) {
+      out = f->get();
+    } else {
+      return Expected("a number", node);
+    }
+    if (out < 0) return Fail(At(node), std::string(what) + " must not be negative");
+    return true;
+  }
+
+  bool ReadLoad(const toml::node& node, const Scenario& s, LoadSpec& load) {
+    const toml::table* table = nullptr;
+    if (!ReadTable(node, table) || !CheckKeys(*table, kLoadKeys, "[load]")) return false;
+    load.where = At(node);
+    const auto duration = Find(*table, "duration");
+    const auto rate = Find(*table, "rate");
+    const auto stages = Find(*table, "stages");
+    if (stages && (duration || rate)) {
+      return Fail(At(*stages->node), "give either stages or duration and rate, not both");
+    }
+    if (stages) {
+      std::vector<const toml::table*> tables;
+      if (!ReadTables(*stages->node, tables)) return false;
+      for (const toml::table* t : tables) {
+        if (!CheckKeys(*t, kStageKeys, "a load stage")) return false;
+        LoadStage stage;
+        const auto d = Find(*t, "duration");
+        const auto r = Find(*t, "rate");
+        if (!d || !r) return Fail(At(*t), "a load stage needs duration and rate");
+        if (!ReadDurationMs(*d->node, stage.duration, "duration") ||
+            !ReadNumber(*r->node, stage.rate_per_s, "rate")) {
+          return false;
+        }
+        if (const auto to = Find(*t, "to_rate")) {
+          double v = 0;
+          if (!ReadNumber(*to->node, v, "to_rate")) return false;
+          stage.to_rate_per_s = v;
+        }
+        load.stages.push_back(stage);
+      }
+    } else {
+      if (!duration || !rate) {
+        return Fail(At(node), "[load] needs duration and rate, or stages");
+      }
+      LoadStage stage;
+      if (!ReadDurationMs(*duration->node, stage.duration, "duration") ||
+          !ReadNumber(*rate->node, stage.rate_per_s, "rate")) {
+        return false;
+      }
+      load.stages.push_back(stage);
+    }
+    if (const auto c = Find(*table, "connections")) {
+      int64_t n = 0;
+      if (!ReadCount(*c->node, n, "connections")) return false;
+      load.connections = static_cast<int>(n);
+    }
+    if (const auto t = Find(*table, "timeout")) {
+      if (!ReadDurationMs(*t->node, load.timeout, "timeout")) return false;
+    }
+    if (const auto lc = Find(*table, "limit_check")) {
+      std::string word;
+      if (!ReadChoice(*lc->node, kLimitChecks, "limit check", word)) return false;
+      load.limit_check = word == "strict"    ? LimitCheck::kStrict
+                         : word == "lenient" ? LimitCheck::kLenient
+                                             : LimitCheck::kOff;
+    }
+    const auto mix = Find(*table, "mix");
+    if (!mix) return Fail(At(node), "[load] needs a mix of calls ([[load.mix]])");
+    std::vector<const toml::table*> calls;
+    if (!ReadTables(*mix->node, calls)) return false;
+    for (const toml::table* t : calls) {
+      if (!CheckKeys(*t, kMixKeys, "[[load.mix]]")) return false;
+      LoadCall call;
+      const auto kind = Find(*t, "call");
+      if (!kind) return Fail(At(*t), "a load call needs call = \"authrep\" (or another kind)");
+      std::string word;
+      if (!ReadChoice(*kind->node, kCallKinds, "call", word)) return false;
+      call.kind = word == "authorize"         ? CallKind::kAuthorize
+                  : word == "authrep"         ? CallKind::kAuthrep
+                  : word == "oauth_authorize" ? CallKind::kOauthAuthorize
+                  : word == "oauth_authrep"   ? CallKind::kOauthAuthrep
+                                              : CallKind::kReport;
+      if (const auto w = Find(*t, "weight")) {
+        if (!ReadNumber(*w->node, call.weight, "weight")) return false;
+      }
+      if (const auto u = Find(*t, "usage")) {
+        std::vector<TextEntry> entries;
+        if (!ReadTextTable(*u->node, entries)) return false;
+        call.usage = ToParams(entries);
+      }
+      if (const auto e = Find(*t, "extensions")) {
+        std::vector<TextEntry> entries;
+        if (!ReadTextTable(*e->node, entries)) return false;
+        call.extensions = ToParams(entries);
+      }
+      if (const auto n = Find(*t, "transactions")) {
+        int64_t count = 0;
+        if (!ReadCount(*n->node, count, "transactions")) return false;
+        call.transactions = static_cast<int>(count);
+      }
+      load.mix.push_back(std::move(call));
+    }
+    if (load.mix.empty()) return Fail(At(*mix->node), "[load] needs at least one call in mix");
+    if (const auto p = Find(*table, "populations")) {
+      std::vector<const toml::table*> tables;
+      if (!ReadTables(*p->node, tables)) return false;
+      for (const toml::table* t : tables) {
+        if (!CheckKeys(*t, kPopulationKeys, "[[load.populations]]")) return false;
+        LoadPopulation population;
+        population.service = s.defaults.service;
+        if (const auto v = Find(*t, "service")) {
+          if (!ReadName(*v->node, population.service, "service")) return false;
+          if (FindService(s, population.service) == nullptr) {
+            return Fail(At(*v->node), "unknown service " + Quoted(population.service));
+          }
+        }
+        const ServiceSpec* service = FindService(s, population.service);
+        if (service == nullptr) return Fail(At(*t), "a population needs a service");
+        if (const auto v = Find(*t, "plan")) {
+          if (!ReadName(*v->node, population.plan, "plan")) return false;
+        } else if (!service->plans.empty()) {
+          population.plan = service->plans.front().id;
+        }
+        const bool known_plan =
+            std::any_of(service->plans.begin(), service->plans.end(),
+                        [&](const PlanSpec& plan) { return plan.id == population.plan; });
+        if (!known_plan) {
+          return Fail(At(*t), "unknown plan " + Quoted(population.plan) + " in service " +
+                                  Quoted(service->id));
+        }
+        if (const auto v = Find(*t, "count")) {
+          if (!ReadCount(*v->node, population.count, "count")) return false;
+        }
+        if (const auto v = Find(*t, "id_prefix")) {
+          if (!ReadName(*v->node, population.id_prefix, "id_prefix")) return false;
+        }
+        if (const auto v = Find(*t, "with_keys")) {
+          if (!ReadBool(*v->node, population.with_keys)) return false;
+        }
+        if (const auto v = Find(*t, "choice")) {
+          std::string word;
+          if (!ReadChoice(*v->node, kChoices, "choice", word)) return false;
+          population.choice = word == "zipf" ? LoadPopulation::Choice::kZipf
+                                             : LoadPopulation::Choice::kUniform;
+        }
+        if (const auto v = Find(*t, "zipf_exponent")) {
+          if (!ReadNumber(*v->node, population.zipf_exponent, "zipf_exponent")) return false;
+        }
+        load.populations.push_back(population);
+      }
+    }
+    if (const auto th = Find(*table, "thresholds")) {
+      const toml::table* t = nullptr;
+      if (!ReadTable(*th->node, t) || !CheckKeys(*t, kThresholdKeys, "[load.thresholds]")) {
+        return false;
+      }
+      double v = 0;
+      if (const auto p99 = Find(*t, "p99_ms")) {
+        if (!ReadNumber(*p99->node, v, "p99_ms")) return false;
+        load.thresholds.p99_ms = v;
+      }
+      if (const auto e = Find(*t, "error_rate")) {
+        if (!ReadNumber(*e->node, v, "error_rate")) return false;
+        if (v > 1) return Fail(At(*e->node), "error_rate is a fraction in [0, 1]");
+        load.thresholds.error_rate = v;
+      }
+      if (const auto m = Find(*t, "min_rate")) {
+        if (!ReadNumber(*m->node, v, "min_rate")) return false;
+        load.thresholds.min_rate = v;
+      }
     }
     return true;
   }
