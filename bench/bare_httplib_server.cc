@@ -16,9 +16,13 @@
 //   - a thread pool at least as large as the connection count (httplib
 //     serves one keep-alive connection per thread, so wrk -c50 needs 50);
 //   - keep_alive_max_count raised from 5, which otherwise reconnects every
-//     fifth request (about 37k req/s).
+//     fifth request (about 37k req/s);
+//   - and the accept backlog raised from 5 (see RaiseBacklog).
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -40,6 +44,31 @@ constexpr char kDefaultBody[] =
     "<?xml version=\"1.0\" encoding=\"UTF-8\"?><status><authorized>true"
     "</authorized><plan>Basic</plan></status>";
 constexpr char kContentType[] = "application/vnd.3scale-v2.0+xml";
+
+// Raises the accept backlog of the listening socket bound to `port`. Debian
+// compiles cpp-httplib with CPPHTTPLIB_LISTEN_BACKLOG 5, so when wrk opens
+// its 50 connections at once the accept queue overflows: the kernel falls
+// back to SYN cookies ("possible SYN flooding" in dmesg) and some first
+// requests wait for a retransmission, a second or more. httplib keeps the
+// socket to itself, so it is found among our descriptors; listen() on a
+// listening socket only changes its backlog. The mock's listener uses 1024.
+void RaiseBacklog(int port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int accepting = 0;
+    socklen_t length = sizeof accepting;
+    if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 ||
+        accepting == 0) {
+      continue;
+    }
+    sockaddr_in address{};
+    length = sizeof address;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+        address.sin_family == AF_INET && ntohs(address.sin_port) == port) {
+      ::listen(fd, 1024);
+      return;
+    }
+  }
+}
 
 // Parses a non-negative decimal argument; -1 when it is not one.
 long ParseArg(const char* text) {
@@ -105,6 +134,7 @@ int main(int argc, char** argv) {
                  port);
     return 3;
   }
+  RaiseBacklog(bound);
   std::printf("listening on 127.0.0.1:%d\n", bound);
   std::fflush(stdout);
 

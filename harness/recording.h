@@ -13,10 +13,14 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/base64.h"  // Base64Encode/Decode, used with recordings.
 #include "core/status.h"
 #include "harness/raw_http_client.h"
 
 namespace scalecheck::harness {
+
+using core::Base64Decode;
+using core::Base64Encode;
 
 // One internal-API call made before the first step.
 struct FixtureEntry {
@@ -89,10 +93,5 @@ core::Result<Case> LoadRecording(const std::string& path);
 core::Result<std::vector<std::string>> ExpandPaths(
     const std::vector<std::string>& paths);
 
-// RFC 4648 base64 with padding, as body_b64 and Basic credentials use it.
-std::string Base64Encode(std::string_view bytes);
-// Accepts padded or unpadded input and ignores whitespace; nullopt for any
-// other byte or a bad length.
-std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace scalecheck::harness

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 
+#include "core/base64.h"
 #include "core/params.h"
 #include "core/period.h"
 #include "core/units.h"
@@ -46,25 +47,7 @@ void PutBody(Json& json, const std::string& body) {
     json["body"] = body;
     return;
   }
-  static const char* kAlphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  size_t i = 0;
-  for (; i + 2 < body.size(); i += 3) {
-    const uint32_t n = (uint32_t(uint8_t(body[i])) << 16) |
-                       (uint32_t(uint8_t(body[i + 1])) << 8) |
-                       uint8_t(body[i + 2]);
-    for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(n >> s) & 63];
-  }
-  if (i < body.size()) {
-    uint32_t n = uint32_t(uint8_t(body[i])) << 16;
-    if (i + 1 < body.size()) n |= uint32_t(uint8_t(body[i + 1])) << 8;
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < body.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
-  }
-  json["body_b64"] = out;
+  json["body_b64"] = core::Base64Encode(body);
 }
 
 // One journal entry as a step of the golden recording format, so that

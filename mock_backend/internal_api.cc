@@ -26,6 +26,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/extensions.h"
 #include "core/error_log.h"
 #include "core/metric.h"
 #include "core/params.h"
@@ -51,43 +52,7 @@ constexpr std::string_view kBackendVersion = "3.4.3";
 // characters escaped (\b \f \n \r \t, others \u00xx in lower case); '/' and
 // non-ASCII UTF-8 pass through unchanged.
 void AppendQuoted(std::string& out, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += kHex[c >> 4];
-          out += kHex[c & 0xf];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
+  out += core::JsonString(s);
 }
 
 std::string Quoted(std::string_view s) {

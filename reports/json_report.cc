@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "reports/text_format.h"
+#include "core/base64.h"
 
 namespace scalecheck::reports {
 namespace {
@@ -13,41 +14,13 @@ namespace {
 // Keys stay in the order they are added, which follows the model.
 using Json = nlohmann::ordered_json;
 
-std::string Base64(std::string_view bytes) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((bytes.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    const uint32_t n =
-        static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])) << 16 |
-        static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8 |
-        static_cast<uint8_t>(bytes[i + 2]);
-    out += kAlphabet[n >> 18 & 63];
-    out += kAlphabet[n >> 12 & 63];
-    out += kAlphabet[n >> 6 & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i < bytes.size()) {
-    uint32_t n = static_cast<uint32_t>(static_cast<uint8_t>(bytes[i])) << 16;
-    const bool two = i + 1 < bytes.size();
-    if (two)
-      n |= static_cast<uint32_t>(static_cast<uint8_t>(bytes[i + 1])) << 8;
-    out += kAlphabet[n >> 18 & 63];
-    out += kAlphabet[n >> 12 & 63];
-    out += two ? kAlphabet[n >> 6 & 63] : '=';
-    out += '=';
-  }
-  return out;
-}
 
 // Sets `key`, or `key`_b64 when `bytes` is not valid UTF-8.
 void SetBytes(Json& object, const std::string& key, std::string_view bytes) {
   if (IsValidUtf8(bytes)) {
     object[key] = std::string(bytes);
   } else {
-    object[key + "_b64"] = Base64(bytes);
+    object[key + "_b64"] = core::Base64Encode(bytes);
   }
 }
 
