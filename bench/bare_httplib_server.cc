@@ -19,6 +19,7 @@
 //     fifth request (about 37k req/s);
 //   - and the accept backlog raised from 5 (see RaiseBacklog).
 #include <arpa/inet.h>
+#include <httplib.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -33,8 +34,6 @@
 #include <sstream>
 #include <string>
 #include <thread>
-
-#include <httplib.h>
 
 namespace {
 
@@ -62,7 +61,8 @@ void RaiseBacklog(int port) {
     }
     sockaddr_in address{};
     length = sizeof address;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0 &&
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) ==
+            0 &&
         address.sin_family == AF_INET && ntohs(address.sin_port) == port) {
       ::listen(fd, 1024);
       return;
@@ -100,7 +100,8 @@ int main(int argc, char** argv) {
   if (argc > 3) {
     std::optional<std::string> from_file = ReadFile(argv[3]);
     if (!from_file) {
-      std::fprintf(stderr, "scalecheck_bare_httplib: %s: cannot read\n", argv[3]);
+      std::fprintf(stderr, "scalecheck_bare_httplib: %s: cannot read\n",
+                   argv[3]);
       return 2;
     }
     body = *std::move(from_file);
@@ -121,16 +122,18 @@ int main(int argc, char** argv) {
   server.new_task_queue = [threads] {
     return new httplib::ThreadPool(static_cast<size_t>(threads));
   };
-  server.Get(".*", [&body](const httplib::Request&, httplib::Response& response) {
-    response.set_content(body, kContentType);
-  });
+  server.Get(".*",
+             [&body](const httplib::Request&, httplib::Response& response) {
+               response.set_content(body, kContentType);
+             });
 
   const int bound = port == 0 ? server.bind_to_any_port("127.0.0.1")
                     : server.bind_to_port("127.0.0.1", static_cast<int>(port))
                         ? static_cast<int>(port)
                         : -1;
   if (bound < 0) {
-    std::fprintf(stderr, "scalecheck_bare_httplib: cannot listen on 127.0.0.1:%ld\n",
+    std::fprintf(stderr,
+                 "scalecheck_bare_httplib: cannot listen on 127.0.0.1:%ld\n",
                  port);
     return 3;
   }

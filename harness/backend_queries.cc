@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base64.h"
 #include "core/params.h"
 #include "core/period.h"
 
@@ -116,6 +117,75 @@ core::Result<int64_t> CountJournal(Target& target, const std::string& endpoint,
   if (!json.ok()) return json.status();
   const Json& entries = json.value()["entries"];
   return entries.is_array() ? static_cast<int64_t>(entries.size()) : 0;
+}
+
+
+namespace {
+
+// A body as the journal gives it: text, or base64 when it is not UTF-8.
+std::string BodyOf(const Json& message) {
+  if (message.contains("body") && message["body"].is_string()) {
+    return message["body"].get<std::string>();
+  }
+  if (message.contains("body_b64") && message["body_b64"].is_string()) {
+    return core::Base64Decode(message["body_b64"].get<std::string>()).value_or("");
+  }
+  return "";
+}
+
+core::HeaderList HeadersOf(const Json& message) {
+  core::HeaderList headers;
+  if (!message.contains("headers") || !message["headers"].is_object()) return headers;
+  for (const auto& [name, value] : message["headers"].items()) {
+    if (value.is_string()) headers.emplace_back(name, value.get<std::string>());
+  }
+  return headers;
+}
+
+std::string StringOf(const Json& object, const char* key) {
+  return object.contains(key) && object[key].is_string() ? object[key].get<std::string>()
+                                                          : "";
+}
+
+}  // namespace
+
+core::Result<std::vector<JournalRecord>> ReadJournal(Target& target,
+                                                     uint64_t since_seq) {
+  core::Result<Json> json = GetJson(
+      target.Control("GET", "/journal?since=" + std::to_string(since_seq), ""),
+      "the journal");
+  if (!json.ok()) return json.status();
+  const Json& entries = json.value()["entries"];
+  if (!entries.is_array()) return core::Status::Unavailable("the journal has no entries list");
+  std::vector<JournalRecord> records;
+  for (const Json& e : entries) {
+    if (!e.is_object() || !e["request"].is_object() || !e["response"].is_object()) continue;
+    JournalRecord record;
+    record.seq = static_cast<uint64_t>(AsInt(e["seq"]));
+    record.endpoint = StringOf(e, "endpoint");
+    const Json& request = e["request"];
+    record.request.method = StringOf(request, "method");
+    record.request.target = StringOf(request, "target");
+    if (record.endpoint == "internal") record.request.target.insert(0, "/internal");
+    if (request.contains("version")) record.request.version = StringOf(request, "version");
+    record.request.headers = HeadersOf(request);
+    record.request.body = BodyOf(request);
+    const Json& response = e["response"];
+    record.response.status = static_cast<int>(AsInt(response["status"]));
+    record.response.headers = HeadersOf(response);
+    record.response.body = BodyOf(response);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+core::Result<uint64_t> LatestJournalSeq(Target& target) {
+  core::Result<Json> json =
+      GetJson(target.Control("GET", "/journal?limit=1", ""), "the journal");
+  if (!json.ok()) return json.status();
+  const Json& entries = json.value()["entries"];
+  if (!entries.is_array() || entries.empty()) return uint64_t{0};
+  return static_cast<uint64_t>(AsInt(entries.back()["seq"]));
 }
 
 }  // namespace scalecheck::harness

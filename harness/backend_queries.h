@@ -9,9 +9,11 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/http_message.h"
 #include "core/status.h"
 #include "harness/target.h"
 
@@ -42,5 +44,23 @@ core::Result<ErrorLogPage> ReadErrorLog(Target& target,
 // Entries of the journal for `endpoint` (and `app_id` if not empty).
 core::Result<int64_t> CountJournal(Target& target, const std::string& endpoint,
                                    const std::string& app_id);
+
+// One request the target's journal recorded, with its answer.
+struct JournalRecord {
+  uint64_t seq = 0;
+  // "authorize", "authrep", "oauth_authorize", "oauth_authrep", "report",
+  // "internal", "control", "other".
+  std::string endpoint;
+  core::HttpRequest request;  // Method, target, headers and body as received.
+  HttpResponse response;      // Status, headers (names lower-case) and body.
+};
+
+// The journal's entries with a sequence number above `since_seq`, oldest
+// first (control API). kUnavailable when the journal cannot be read.
+core::Result<std::vector<JournalRecord>> ReadJournal(Target& target,
+                                                     uint64_t since_seq);
+
+// The sequence number of the newest journal entry; 0 when it is empty.
+core::Result<uint64_t> LatestJournalSeq(Target& target);
 
 }  // namespace scalecheck::harness

@@ -30,6 +30,7 @@ constexpr Subcommand kSubcommands[] = {
     {"validate", "check scenario files and report file:line:col errors"},
     {"mock", "run the mock 3scale backend (apisonator 3.4.3) on a loopback port"},
     {"replay", "replay golden recordings against the mock or a URL, byte-exact"},
+    {"export", "write a scenario's gateway configuration (export apicast)"},
 };
 
 CommandLine Usage(const std::string& message, const std::string& command) {
@@ -123,6 +124,7 @@ CommandLine ParseMock(const std::vector<std::string>& args) {
   if (clock != "manual" && clock != "system") {
     return Usage("--clock must be 'manual' or 'system', got '" + clock + "'", "mock");
   }
+  cmd.options.frozen = clock == "manual";
   if (!start_time.empty()) {
     auto t = core::ParseIso8601(start_time);
     if (!t) return Usage("--start-time: not an ISO 8601 time: '" + start_time + "'", "mock");
@@ -179,6 +181,9 @@ CommandLine ParseRunOrList(const std::vector<std::string>& args, bool run) {
   std::string compare = "exact";
   std::string max_wait = "0s";
   std::string settle = "0s";
+  std::string client_timeout = "5s";
+  std::string backend_listen = "127.0.0.1:0";
+  std::string gateway_cache = "none";
   po::options_description options("options");
   options.add_options()("help,h", "print this help and exit")
       ("filter", po::value(&o.filters)->value_name("GLOB")->composing(),
@@ -204,7 +209,28 @@ CommandLine ParseRunOrList(const std::vector<std::string>& args, bool run) {
         ("seed", po::value(&o.seed)->value_name("N")->default_value(o.seed),
          "random seed; printed in every report")
         ("verbose,v", po::bool_switch(&o.verbose), "print every case's steps")
-        ("color", po::bool_switch(&o.color), "color the console report");
+        ("color", po::bool_switch(&o.color), "color the console report")
+        ("gateway", po::value(&o.gateway.url)->value_name("URL"),
+         "an API gateway (APIcast) in front of the backend: request steps go to it")
+        ("backend-listen", po::value(&backend_listen)->value_name("HOST:PORT")
+             ->default_value(backend_listen),
+         "with --gateway: where the embedded mock backend listens (port 0: any)")
+        ("upstream-listen", po::value(&o.gateway.upstream_listen)->value_name("HOST:PORT")
+             ->default_value(o.gateway.upstream_listen),
+         "with --gateway: where the upstream echo API listens (port 0: any)")
+        ("gateway-config", po::value(&o.gateway.config_path)->value_name("FILE"),
+         "with --gateway: write each scenario's APIcast configuration here first")
+        ("gateway-cache", po::value(&gateway_cache)->value_name("none|strict|resilient|allow")
+             ->default_value(gateway_cache),
+         "the gateway's caching policy; other than none, checks are lenient")
+        ("client", po::value(&o.client)->value_name("COMMAND"),
+         "a client library's adapter, run by /bin/sh -c: calls go through it to the "
+         "embedded mock")
+        ("deviations", po::value(&o.deviations_path)->value_name("FILE"),
+         "with --client: the client's known deviations (TOML), reported, not failed")
+        ("client-timeout", po::value(&client_timeout)->value_name("DURATION")
+             ->default_value(client_timeout),
+         "with --client: the longest wait for the adapter's answer to one call");
   }
   po::positional_options_description positional;
   positional.add("paths", -1);
@@ -243,7 +269,112 @@ CommandLine ParseRunOrList(const std::vector<std::string>& args, bool run) {
   if (!settle_d.ok()) return Usage("--settle: " + settle_d.status().message(), name);
   o.run.settle = std::chrono::duration_cast<std::chrono::milliseconds>(settle_d.value());
   o.run.seed = vm.count("no-seed") == 0;
+  if (gateway_cache == "none") {
+    o.gateway.cache = core::GatewayCacheMode::kNone;
+  } else if (gateway_cache == "strict") {
+    o.gateway.cache = core::GatewayCacheMode::kStrict;
+  } else if (gateway_cache == "resilient") {
+    o.gateway.cache = core::GatewayCacheMode::kResilient;
+  } else if (gateway_cache == "allow") {
+    o.gateway.cache = core::GatewayCacheMode::kAllow;
+  } else {
+    return Usage("--gateway-cache must be none, strict, resilient or allow, got '" +
+                     gateway_cache + "'", name);
+  }
+  const bool gateway_flags = !vm["backend-listen"].defaulted() ||
+                             !vm["upstream-listen"].defaulted() ||
+                             !vm["gateway-cache"].defaulted() || vm.count("gateway-config");
+  if (o.gateway.url.empty() && gateway_flags) {
+    return Usage("--backend-listen, --upstream-listen, --gateway-config and "
+                 "--gateway-cache need --gateway", name);
+  }
+  if (!o.gateway.url.empty()) {
+    if (core::Status s = ParseListenAddress(backend_listen, "--backend-listen",
+                                            o.target.embedded_host, o.target.embedded_port);
+        !s.ok()) {
+      return Usage(s.message(), name);
+    }
+    std::string host;
+    int port = 0;
+    if (core::Status s = ParseListenAddress(o.gateway.upstream_listen, "--upstream-listen",
+                                            host, port);
+        !s.ok()) {
+      return Usage(s.message(), name);
+    }
+    if (!o.target.url.empty() && !vm["backend-listen"].defaulted()) {
+      return Usage("--backend-listen is for the embedded mock; --target names another",
+                   name);
+    }
+  }
+  if (o.client.empty() && (vm.count("deviations") || !vm["client-timeout"].defaulted())) {
+    return Usage("--deviations and --client-timeout need --client", name);
+  }
+  if (!o.client.empty() && (!o.target.url.empty() || !o.gateway.url.empty())) {
+    return Usage("--client runs against the embedded mock: drop --target and --gateway",
+                 name);
+  }
+  auto client_wait = core::ParseDuration(client_timeout);
+  if (!client_wait.ok() || client_wait.value().count() <= 0) {
+    return Usage("--client-timeout: " + (client_wait.ok() ? std::string("must be positive")
+                                                          : client_wait.status().message()),
+                 name);
+  }
+  o.client_timeout =
+      std::chrono::duration_cast<std::chrono::milliseconds>(client_wait.value());
   cl.command = RunCommand{o};
+  return cl;
+}
+
+CommandLine ParseExport(const std::vector<std::string>& args) {
+  ExportCommand cmd;
+  std::string cache = "none";
+  std::string format;
+  po::options_description options("options");
+  options.add_options()("help,h", "print this help and exit")
+      ("backend", po::value(&cmd.options.backend_url)->value_name("URL")
+           ->default_value(cmd.options.backend_url),
+       "the mock backend the gateway calls (proxy.backend.endpoint)")
+      ("upstream", po::value(&cmd.options.upstream_url)->value_name("URL")
+           ->default_value(cmd.options.upstream_url),
+       "the API behind the gateway (proxy.api_backend)")
+      ("gateway-cache", po::value(&cache)->value_name("none|strict|resilient|allow")
+           ->default_value(cache), "the caching policy before apicast")
+      ("format", po::value(&format)->value_name("FORMAT"), "apicast")
+      ("scenario", po::value(&cmd.scenario_path)->value_name("SCENARIO"), "a scenario file");
+  po::positional_options_description positional;
+  positional.add("format", 1).add("scenario", 1);
+  po::variables_map vm;
+  if (auto error = Parse(args, options, &positional, vm)) return Usage(*error, "export");
+  if (vm.count("help")) {
+    return Help(
+        "usage: scalecheck export apicast [options] SCENARIO.toml\n\n"
+        "Prints the APIcast configuration (THREESCALE_CONFIG_FILE) of a scenario's\n"
+        "[services.gateway] tables: hosts, credentials, mapping rules, explicit error\n"
+        "settings, the caching policy, the backend pointing at the mock.\n\n" +
+        Render(options) + "\n" + kExitStatus +
+        "\nexample:\n  scalecheck export apicast --backend http://127.0.0.1:3001 "
+        "scenarios/gateway/basic.toml > config.json\n");
+  }
+  if (format != "apicast") {
+    return Usage(format.empty() ? "export needs a format: apicast"
+                                : "unknown export format '" + format + "' (known: apicast)",
+                 "export");
+  }
+  if (cmd.scenario_path.empty()) return Usage("export apicast needs a SCENARIO", "export");
+  if (cache == "none") {
+    cmd.options.cache = core::GatewayCacheMode::kNone;
+  } else if (cache == "strict") {
+    cmd.options.cache = core::GatewayCacheMode::kStrict;
+  } else if (cache == "resilient") {
+    cmd.options.cache = core::GatewayCacheMode::kResilient;
+  } else if (cache == "allow") {
+    cmd.options.cache = core::GatewayCacheMode::kAllow;
+  } else {
+    return Usage("--gateway-cache must be none, strict, resilient or allow, got '" + cache +
+                     "'", "export");
+  }
+  CommandLine cl;
+  cl.command = cmd;
   return cl;
 }
 
@@ -301,6 +432,7 @@ CommandLine ParseCommandLine(int argc, const char* const* argv) {
   if (name == "run") return ParseRunOrList(args, true);
   if (name == "list") return ParseRunOrList(args, false);
   if (name == "validate") return ParseValidate(args);
+  if (name == "export") return ParseExport(args);
   return Usage("unknown command '" + name + "'", "");
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/exit_code.h"
+#include "harness/gateway_config.h"
 #include "harness/replay.h"
 #include "harness/run_command.h"
 #include "mock_backend/mock_server.h"
@@ -40,8 +41,14 @@ struct ValidateCommand {
   std::vector<std::string> paths;
 };
 
+// `scalecheck export apicast SCENARIO`.
+struct ExportCommand {
+  std::string scenario_path;
+  ApicastExportOptions options;
+};
+
 using Command = std::variant<MockCommand, ReplayCommand, RunCommand,
-                             ListCommand, ValidateCommand>;
+                             ListCommand, ValidateCommand, ExportCommand>;
 
 // Either a command to run, or a message to print and an exit code (stdout
 // for --help and --version, stderr for errors).

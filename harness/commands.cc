@@ -3,8 +3,10 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <type_traits>
 
+#include "harness/gateway_config.h"
 #include "harness/raw_http_client.h"
 #include "harness/recording.h"
 #include "harness/scenario_loader.h"
@@ -109,6 +111,25 @@ ExitCode RunMock(const MockCommand& command, core::Clock& clock,
   return ExitCode::kOk;
 }
 
+// `export apicast`: the scenario's APIcast configuration on `out`.
+ExitCode RunExport(const ExportCommand& command, std::ostream& out, std::ostream& err) {
+  core::Result<Scenario> scenario = LoadScenario(command.scenario_path);
+  if (!scenario.ok()) {
+    err << scenario.status().message() << "\n";
+    return ExitCode::kUsage;
+  }
+  const bool any = std::any_of(scenario.value().services.begin(),
+                               scenario.value().services.end(),
+                               [](const ServiceSpec& s) { return s.gateway.has_value(); });
+  if (!any) {
+    err << "scalecheck: " << command.scenario_path
+        << ": no service has a [services.gateway] table\n";
+    return ExitCode::kUsage;
+  }
+  out << ExportApicastConfig(scenario.value(), command.options);
+  return out ? ExitCode::kOk : ExitCode::kInfrastructure;
+}
+
 }  // namespace
 
 ExitCode ExecuteCommand(const Command& command, core::Clock& clock,
@@ -124,6 +145,8 @@ ExitCode ExecuteCommand(const Command& command, core::Clock& clock,
           return RunRunCommand(c.options, clock, out, err);
         } else if constexpr (std::is_same_v<T, ListCommand>) {
           return RunListCommand(c.options, out, err);
+        } else if constexpr (std::is_same_v<T, ExportCommand>) {
+          return RunExport(c, out, err);
         } else {
           return RunValidate(c.paths, out, err);
         }

@@ -52,9 +52,8 @@ class Histogram {
 
   // Calls `fn(lowest, highest, count)` for each non-empty bucket in
   // increasing order; `lowest`..`highest` are the values it stands for.
-  void ForEachBucket(
-      const std::function<void(int64_t lowest, int64_t highest, int64_t count)>&
-          fn) const;
+  void ForEachBucket(const std::function<void(int64_t lowest, int64_t highest,
+                                              int64_t count)>& fn) const;
 
   // Writes HdrHistogram's percentile distribution text (the .hgrm format of
   // its Java outputPercentileDistribution, 5 ticks per half distance):
@@ -66,7 +65,7 @@ class Histogram {
 
   // The layout (for the .hgrm footer and tests).
   int bucket_count() const { return bucket_count_; }
-  int sub_bucket_count() const { return sub_bucket_count_; }
+  int64_t sub_bucket_count() const { return sub_bucket_count_; }
 
  private:
   size_t CountsIndex(int64_t value) const;

@@ -227,4 +227,40 @@ std::vector<reports::Difference> CheckExpectation(const Expectation& expect,
   return diffs;
 }
 
+AnswerSummary SummarizeAnswer(int status, const std::string& body) {
+  AnswerSummary summary;
+  summary.status = status;
+  pugi::xml_document doc;
+  if (body.empty() || !doc.load_buffer(body.data(), body.size())) return summary;
+  if (const pugi::xml_node error = doc.child("error")) {
+    summary.error_document = true;
+    summary.error_code = error.attribute("code").value();
+    summary.error_message = error.text().get();
+    return summary;
+  }
+  const pugi::xml_node status_node = doc.child("status");
+  if (!status_node) return summary;
+  summary.status_document = true;
+  summary.authorized = std::string(status_node.child_value("authorized")) == "true";
+  if (status_node.child("reason")) summary.reason = status_node.child_value("reason");
+  if (status_node.child("plan")) summary.plan = status_node.child_value("plan");
+  for (const pugi::xml_node r :
+       status_node.child("usage_reports").children("usage_report")) {
+    UsageReportSummary report;
+    report.metric = r.attribute("metric").value();
+    report.period = r.attribute("period").value();
+    auto child = [&r](const char* tag) -> std::optional<std::string> {
+      if (!r.child(tag)) return std::nullopt;
+      return std::string(r.child_value(tag));
+    };
+    report.current_value = child("current_value");
+    report.max_value = child("max_value");
+    report.period_start = child("period_start");
+    report.period_end = child("period_end");
+    report.exceeded = std::string(r.attribute("exceeded").value()) == "true";
+    summary.usage_reports.push_back(std::move(report));
+  }
+  return summary;
+}
+
 }  // namespace scalecheck::harness

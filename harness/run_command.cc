@@ -64,6 +64,21 @@ std::string WallClockNow(core::Clock& clock) {
 
 ExitCode RunRunCommand(const RunCommandOptions& options, core::Clock& clock,
                        std::ostream& out, std::ostream& err) {
+  if (!options.client.empty()) {
+    ClientCommandOptions client;
+    client.command = options.client;
+    client.paths = options.paths;
+    client.filters = options.filters;
+    client.tags = options.tags;
+    client.deviations_path = options.deviations_path;
+    client.report_dir = options.report_dir;
+    client.timeout = options.client_timeout;
+    client.run = options.run;
+    client.seed = options.seed;
+    client.verbose = options.verbose;
+    client.color = options.color;
+    return RunClientCommand(client, clock, out, err);
+  }
   std::optional<std::vector<Scenario>> scenarios = LoadSelected(options, err);
   if (!scenarios) return ExitCode::kUsage;
   if (scenarios->empty()) {
@@ -77,10 +92,26 @@ ExitCode RunRunCommand(const RunCommandOptions& options, core::Clock& clock,
                ? ExitCode::kUsage
                : ExitCode::kInfrastructure;
   }
+  std::unique_ptr<GatewayTarget> gateway;
+  if (!options.gateway.url.empty()) {
+    core::Result<std::unique_ptr<GatewayTarget>> opened =
+        GatewayTarget::Open(options.gateway, clock);
+    if (!opened.ok()) {
+      err << "scalecheck: " << opened.status().message() << "\n";
+      return opened.status().code() == core::StatusCode::kInvalidArgument
+                 ? ExitCode::kUsage
+                 : ExitCode::kInfrastructure;
+    }
+    gateway = std::move(opened).value();
+  }
   reports::RunReport report;
   report.tool_version = "scalecheck 0.1.0";
   report.target = target.value()->description() +
                   (target.value()->has_control_api() ? "" : " (live: no control API)");
+  if (gateway) {
+    report.target = gateway->description() + " in front of " + report.target +
+                    ", caching " + core::ToString(options.gateway.cache);
+  }
   report.compare_mode =
       options.run.compare == CompareMode::kExact ? "exact" : "semantic";
   report.seed = options.seed;
@@ -88,7 +119,8 @@ ExitCode RunRunCommand(const RunCommandOptions& options, core::Clock& clock,
   const core::MonoTime started = clock.NowMono();
   bool infrastructure = false;
   for (const Scenario& scenario : *scenarios) {
-    report.cases.push_back(RunScenario(scenario, *target.value(), options.run, clock));
+    report.cases.push_back(
+        RunScenario(scenario, *target.value(), gateway.get(), options.run, clock));
     if (report.cases.back().verdict == reports::Verdict::kError) infrastructure = true;
   }
   report.wall_time = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -14,6 +14,7 @@
 #include <ostream>
 
 #include "core/clock.h"
+#include "harness/gateway_target.h"
 #include "harness/response_check.h"
 #include "harness/scenario.h"
 #include "harness/target.h"
@@ -42,5 +43,15 @@ inline constexpr const char* kDefaultClockStart = "2024-05-15T10:20:30Z";
 // live target, is the time the reference model uses.
 reports::CaseReport RunScenario(const Scenario& scenario, Target& target,
                                 const RunOptions& options, core::Clock& clock);
+
+// The same with a gateway in front of `target` (which is then the backend
+// the gateway calls): request steps go to the gateway; their answers are
+// checked against core/gateway_model.h, and what the gateway sent the
+// backend against the journal of `target` (it needs the control API).
+// `gateway` nullptr: a scenario with request steps is skipped. `gateway`
+// must outlive the call.
+reports::CaseReport RunScenario(const Scenario& scenario, Target& target,
+                                GatewayTarget* gateway, const RunOptions& options,
+                                core::Clock& clock);
 
 }  // namespace scalecheck::harness

@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/gateway_model.h"
+#include "core/mapping_rule.h"
 #include "core/period.h"
 #include "harness/load_spec.h"
 #include "harness/scenario_basics.h"
@@ -60,6 +62,25 @@ struct ApplicationSpec {
   SourceLocation where;
 };
 
+// A service's gateway settings ([services.gateway], spec/gateway.md 6.1):
+// what APIcast's configuration says about it. The gateway model and `export
+// apicast` both read this.
+struct GatewaySpec {
+  std::vector<std::string> hosts = {"localhost"};  // Lower case.
+  core::CredentialsLocation credentials_location = core::CredentialsLocation::kQuery;
+  std::string auth_user_key = "user_key";  // Names in the end user's request.
+  std::string auth_app_id = "app_id";
+  std::string auth_app_key = "app_key";
+  // "service_token" (the service's first token), "provider_key" or "none".
+  // Default: "service_token" if the service has tokens, else "provider_key".
+  std::string backend_authentication;
+  std::vector<core::MappingRule> mapping_rules;  // In evaluation order.
+  std::vector<SourceLocation> mapping_rule_where;  // One per rule.
+  core::GatewayErrors errors;  // APIcast's defaults unless the scenario says.
+  bool upstream = true;        // false: no api_backend (404 after authrep).
+  SourceLocation where;
+};
+
 struct ServiceSpec {
   std::string id;
   std::string provider_key;
@@ -71,6 +92,7 @@ struct ServiceSpec {
   std::vector<MetricSpec> metrics;
   std::vector<PlanSpec> plans;
   std::vector<ApplicationSpec> applications;
+  std::optional<GatewaySpec> gateway;  // [services.gateway]; none: not behind one.
   SourceLocation where;
 };
 
@@ -112,6 +134,14 @@ struct Expectation {
   std::map<std::string, std::string> headers;
   std::optional<std::string> body;  // Exact bytes.
   std::optional<std::string> body_contains;
+  // Request steps: what the gateway sent the backend for this request.
+  struct BackendExpectation {
+    std::optional<int64_t> authrep;  // How many authrep calls.
+    std::optional<std::map<std::string, int64_t>> usage;  // Of the authrep.
+    // Backend parameter (user_key, app_id, app_key) -> value, decoded.
+    std::map<std::string, std::string> credentials;
+  };
+  std::optional<BackendExpectation> backend;
   SourceLocation where;
 };
 
@@ -149,6 +179,17 @@ struct RawStep {
   std::string body;
 };
 
+// An end user's API request through the gateway (`request = {...}`).
+struct GatewayRequestStep {
+  std::string service;  // Whose first host is the default Host.
+  std::string method = "GET";
+  std::string host;  // The Host header; the loader fills in the default.
+  std::string path = "/";  // Raw.
+  std::string query;       // Raw, without '?'.
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+};
+
 struct ClockStep {
   std::optional<std::chrono::milliseconds> advance;
   std::optional<core::UtcTime> at;
@@ -171,12 +212,13 @@ struct CheckStep {
 };
 
 struct Step {
-  enum class Kind { kCall, kRaw, kClock, kCheck } kind = Kind::kCall;
+  enum class Kind { kCall, kRaw, kClock, kCheck, kRequest } kind = Kind::kCall;
   std::string name;  // Optional label for reports.
   CallStep call;
   RawStep raw;
   ClockStep clock;
   CheckStep check;
+  GatewayRequestStep request;
   Expectation expect;
   int repeat = 1;  // The step runs this many times (calls and raws).
   SourceLocation where;

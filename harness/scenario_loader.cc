@@ -135,7 +135,8 @@ const Names kServiceKeys = {"id",
                             "service_tokens",
                             "metrics",
                             "plans",
-                            "applications"};
+                            "applications",
+                            "gateway"};
 const Names kMetricKeys = {"id", "name", "parent"};
 const Names kPlanKeys = {"id", "name", "limits"};
 const Names kApplicationKeys = {
@@ -143,12 +144,13 @@ const Names kApplicationKeys = {
     "keys", "user_key", "referrer_filters", "redirect_url"};
 const Names kStepKinds = {"authorize",     "authrep", "oauth_authorize",
                           "oauth_authrep", "report",  "raw",
-                          "advance",       "at",      "check"};
+                          "advance",       "at",      "check",
+                          "request"};
 const Names kStepKeys = {
     "name",      "repeat",  "expect",          "allow_unknown",
     "authorize", "authrep", "oauth_authorize", "oauth_authrep",
     "report",    "raw",     "advance",         "at",
-    "check"};
+    "check",     "request"};
 const Names kCallKeys = {"service",       "credentials",     "provider_key",
                          "service_token", "send_service_id", "app",
                          "app_key",       "user_key",        "referrer",
@@ -165,9 +167,33 @@ const Names kJournalKeys = {"endpoint", "service", "app", "count"};
 const Names kExpectKeys = {"status",     "authorized",    "reason",
                            "error_code", "error_message", "rejection_reason",
                            "plan",       "usage_reports", "no_usage_reports",
-                           "headers",    "body",          "body_contains"};
+                           "headers",    "body",          "body_contains",
+                           "backend"};
 const Names kUsageReportKeys = {"current_value", "max_value", "exceeded",
                                 "period_start", "period_end"};
+
+// The gateway ([services.gateway], request steps; spec/gateway.md).
+const Names kGatewayKeys = {"hosts",         "credentials_location",
+                            "auth_user_key", "auth_app_id",
+                            "auth_app_key",  "backend_authentication",
+                            "mapping_rules", "upstream",
+                            "error_auth_missing", "error_auth_failed",
+                            "error_limits_exceeded", "error_no_match"};
+const Names kMappingRuleKeys = {"method", "pattern", "metric",
+                                "delta",  "last",    "parameters"};
+const Names kGatewayErrorKeys = {"status", "content_type", "body"};
+const Names kCredentialsLocations = {"query", "headers", "authorization"};
+const Names kBackendAuthentications = {"service_token", "provider_key", "none"};
+// porta's methods (spec 2.9) and APIcast's ANY.
+const Names kRuleMethods = {"GET",   "POST", "DELETE",  "PUT",
+                            "PATCH", "HEAD", "OPTIONS", "ANY"};
+const Names kRequestKeys = {"service", "method", "host", "path",
+                            "query",   "headers", "body"};
+// What expect may check on a request step: the gateway's answer and what
+// it sent the backend.
+const Names kRequestExpectKeys = {"status", "headers", "body", "body_contains",
+                                  "backend"};
+const Names kBackendExpectKeys = {"authrep", "usage", "credentials"};
 
 const Names kFeatures = {"virtual-clock"};
 const Names kCredentials = {"provider_key", "service_token", "none"};
@@ -992,6 +1018,9 @@ class Loader {
       if (const auto applications = Find(*table, "applications")) {
         if (!ReadApplications(*applications->node, service)) return false;
       }
+      if (const auto gateway = Find(*table, "gateway")) {
+        if (!ReadGateway(*gateway->node, service)) return false;
+      }
       s.services.push_back(std::move(service));
     }
     return true;
@@ -1193,6 +1222,278 @@ class Loader {
         if (!ReadString(*redirect_url->node, app.redirect_url)) return false;
       }
       service.applications.push_back(std::move(app));
+    }
+    return true;
+  }
+
+  // ---- Gateway ----
+
+  bool ReadGatewayError(const toml::node& node, core::GatewayError& error) {
+    const toml::table* table = nullptr;
+    if (!ReadTable(node, table) ||
+        !CheckKeys(*table, kGatewayErrorKeys, "a gateway error")) {
+      return false;
+    }
+    if (const auto status = Find(*table, "status")) {
+      int64_t code = 0;
+      if (!ReadInt(*status->node, code)) return false;
+      if (code < 100 || code > 599) {
+        return Fail(At(*status->node),
+                    "status must be an HTTP status (100 to 599), got " +
+                        std::to_string(code));
+      }
+      error.status = static_cast<int>(code);
+    }
+    if (const auto type = Find(*table, "content_type")) {
+      if (!ReadString(*type->node, error.content_type)) return false;
+    }
+    if (const auto body = Find(*table, "body")) {
+      if (!ReadString(*body->node, error.body)) return false;
+    }
+    return true;
+  }
+
+  bool ReadMappingRule(const toml::table& table, const ServiceSpec& service,
+                       GatewaySpec& gateway) {
+    if (!CheckKeys(table, kMappingRuleKeys, "a mapping rule")) return false;
+    core::MappingRule rule;
+    rule.delta = 1;
+    if (const auto method = Find(table, "method")) {
+      if (!ReadChoice(*method->node, kRuleMethods, "http method", rule.http_method)) {
+        return false;
+      }
+    }
+    const auto pattern = Find(table, "pattern");
+    if (!pattern) return Fail(At(table), "a mapping rule needs a pattern");
+    if (!ReadString(*pattern->node, rule.pattern)) return false;
+    if (rule.pattern.empty() || rule.pattern[0] != '/') {
+      return Fail(At(*pattern->node), "a mapping rule pattern must start with '/', got " +
+                                          Quoted(rule.pattern));
+    }
+    const auto metric = Find(table, "metric");
+    if (!metric) return Fail(At(table), "a mapping rule needs a metric");
+    if (!ReadName(*metric->node, rule.metric_system_name, "metric")) return false;
+    const Names names = MetricNames(service);
+    if (!Contains(names, rule.metric_system_name)) {
+      return Fail(At(*metric->node), "unknown metric " + Quoted(rule.metric_system_name) +
+                                         Hint(rule.metric_system_name, names));
+    }
+    if (const auto delta = Find(table, "delta")) {
+      if (!ReadInt(*delta->node, rule.delta)) return false;
+    }
+    if (const auto last = Find(table, "last")) {
+      if (!ReadBool(*last->node, rule.last)) return false;
+    }
+    if (const auto parameters = Find(table, "parameters")) {
+      std::vector<TextEntry> entries;
+      if (!ReadTextTable(*parameters->node, entries)) return false;
+      for (const TextEntry& entry : entries) {
+        rule.querystring_parameters.emplace_back(entry.name, entry.value);
+      }
+    }
+    gateway.mapping_rules.push_back(std::move(rule));
+    gateway.mapping_rule_where.push_back(At(table));
+    return true;
+  }
+
+  bool ReadGateway(const toml::node& node, ServiceSpec& service) {
+    const toml::table* table = nullptr;
+    if (!ReadTable(node, table) ||
+        !CheckKeys(*table, kGatewayKeys, "[services.gateway]")) {
+      return false;
+    }
+    GatewaySpec gateway;
+    gateway.where = At(*table);
+    if (service.backend_version == "oauth") {
+      return Fail(gateway.where,
+                  "the gateway model does not cover OIDC (backend_version "
+                  "\"oauth\"); use \"1\" or \"2\"");
+    }
+    if (const auto hosts = Find(*table, "hosts")) {
+      gateway.hosts.clear();
+      std::vector<SourceLocation> where;
+      if (!ReadNames(*hosts->node, gateway.hosts, "host", &where)) return false;
+      for (size_t i = 0; i < gateway.hosts.size(); ++i) {
+        for (const char c : gateway.hosts[i]) {
+          if (c >= 'A' && c <= 'Z') {
+            return Fail(where[i], "host " + Quoted(gateway.hosts[i]) +
+                                      " must be lower case (APIcast compares it "
+                                      "with the lowercased Host)");
+          }
+        }
+      }
+    }
+    if (const auto location = Find(*table, "credentials_location")) {
+      std::string word;
+      if (!ReadChoice(*location->node, kCredentialsLocations, "credentials_location",
+                      word)) {
+        return false;
+      }
+      gateway.credentials_location =
+          word == "query"     ? core::CredentialsLocation::kQuery
+          : word == "headers" ? core::CredentialsLocation::kHeaders
+                              : core::CredentialsLocation::kAuthorization;
+    }
+    for (const auto& [key, field] :
+         {std::pair{"auth_user_key", &gateway.auth_user_key},
+          std::pair{"auth_app_id", &gateway.auth_app_id},
+          std::pair{"auth_app_key", &gateway.auth_app_key}}) {
+      if (const auto entry = Find(*table, key)) {
+        if (!ReadName(*entry->node, *field, key)) return false;
+      }
+    }
+    gateway.backend_authentication =
+        service.service_tokens.empty() ? "provider_key" : "service_token";
+    if (const auto auth = Find(*table, "backend_authentication")) {
+      if (!ReadChoice(*auth->node, kBackendAuthentications, "backend_authentication",
+                      gateway.backend_authentication)) {
+        return false;
+      }
+      if (gateway.backend_authentication == "service_token" &&
+          service.service_tokens.empty()) {
+        return Fail(At(*auth->node), "service " + Quoted(service.id) +
+                                         " has no service_tokens to authenticate with");
+      }
+    }
+    if (const auto rules = Find(*table, "mapping_rules")) {
+      std::vector<const toml::table*> tables;
+      if (!ReadTables(*rules->node, tables)) return false;
+      for (const toml::table* rule : tables) {
+        if (!ReadMappingRule(*rule, service, gateway)) return false;
+      }
+    }
+    if (const auto upstream = Find(*table, "upstream")) {
+      if (!ReadBool(*upstream->node, gateway.upstream)) return false;
+    }
+    for (const auto& [key, field] :
+         {std::pair{"error_auth_missing", &gateway.errors.auth_missing},
+          std::pair{"error_auth_failed", &gateway.errors.auth_failed},
+          std::pair{"error_limits_exceeded", &gateway.errors.limits_exceeded},
+          std::pair{"error_no_match", &gateway.errors.no_match}}) {
+      if (const auto entry = Find(*table, key)) {
+        if (!ReadGatewayError(*entry->node, *field)) return false;
+      }
+    }
+    service.gateway = std::move(gateway);
+    return true;
+  }
+
+  bool ReadRequest(const toml::node& node, const Scenario& s, const StepScope& scope,
+                   GatewayRequestStep& request) {
+    const toml::table* table = nullptr;
+    if (!ReadTable(node, table) || !CheckKeys(*table, kRequestKeys, "request")) {
+      return false;
+    }
+    request.service = s.defaults.service;
+    SourceLocation service_at = At(*table);
+    if (const auto service = Find(*table, "service")) {
+      if (!ReadName(*service->node, request.service, "service")) return false;
+      service_at = At(*service->node);
+    }
+    const ServiceSpec* service = nullptr;
+    if (request.service.empty()) {
+      return Fail(service_at, "a request needs a service behind the gateway");
+    }
+    if (!CheckService(s, request.service, service_at, scope, service)) return false;
+    if (service != nullptr && !service->gateway) {
+      return Fail(service_at, "service " + Quoted(request.service) +
+                                  " is not behind the gateway (give it a "
+                                  "[services.gateway] table)");
+    }
+    if (const auto method = Find(*table, "method")) {
+      if (!ReadName(*method->node, request.method, "method")) return false;
+    }
+    if (const auto host = Find(*table, "host")) {
+      if (!ReadString(*host->node, request.host)) return false;
+    } else if (service != nullptr && !service->gateway->hosts.empty()) {
+      request.host = service->gateway->hosts.front();
+    } else {
+      request.host = "localhost";
+    }
+    if (const auto path = Find(*table, "path")) {
+      if (!ReadString(*path->node, request.path)) return false;
+      if (request.path.empty() || request.path[0] != '/') {
+        return Fail(At(*path->node), "a request path must start with '/', got " +
+                                         Quoted(request.path));
+      }
+      if (request.path.find_first_of("?# ") != std::string::npos) {
+        return Fail(At(*path->node),
+                    "a request path has no '?', '#' or space (put the query "
+                    "in query, escape the rest)");
+      }
+    }
+    if (const auto query = Find(*table, "query")) {
+      if (!ReadString(*query->node, request.query)) return false;
+      if (!request.query.empty() && request.query[0] == '?') {
+        return Fail(At(*query->node), "query is written without the leading '?'");
+      }
+    }
+    if (const auto headers = Find(*table, "headers")) {
+      std::vector<TextEntry> entries;
+      if (!ReadPairs(*headers->node, entries)) return false;
+      for (TextEntry& entry : entries) {
+        if (EqualsIgnoreCaseAscii(entry.name, "host")) {
+          return Fail(entry.where, "give the Host header as host = \"...\"");
+        }
+        request.headers.emplace_back(std::move(entry.name), std::move(entry.value));
+      }
+    }
+    if (const auto body = Find(*table, "body")) {
+      if (!ReadString(*body->node, request.body)) return false;
+    }
+    return true;
+  }
+
+  static bool EqualsIgnoreCaseAscii(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+      const auto lower = [](char c) {
+        return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+      };
+      if (lower(a[i]) != lower(b[i])) return false;
+    }
+    return true;
+  }
+
+  bool ReadBackendExpectation(const toml::node& node, const ServiceSpec* service,
+                              const StepScope& scope,
+                              Expectation::BackendExpectation& out) {
+    const toml::table* table = nullptr;
+    if (!ReadTable(node, table) ||
+        !CheckKeys(*table, kBackendExpectKeys, "expect.backend")) {
+      return false;
+    }
+    if (const auto count = Find(*table, "authrep")) {
+      int64_t n = 0;
+      if (!ReadCount(*count->node, n, "authrep")) return false;
+      out.authrep = n;
+    }
+    if (const auto usage = Find(*table, "usage")) {
+      std::map<std::string, int64_t> values;
+      const toml::table* by_metric = nullptr;
+      if (!ReadTable(*usage->node, by_metric)) return false;
+      for (const Entry& entry : InOrder(*by_metric)) {
+        if (!CheckMetric(service, entry.name, At(*entry.key), scope)) return false;
+        int64_t value = 0;
+        if (!ReadInt(*entry.node, value)) return false;
+        values[entry.name] = value;
+      }
+      out.usage = std::move(values);
+    }
+    if (const auto credentials = Find(*table, "credentials")) {
+      std::vector<TextEntry> entries;
+      if (!ReadTextTable(*credentials->node, entries)) return false;
+      const Names known = {"user_key", "app_id", "app_key"};
+      for (TextEntry& entry : entries) {
+        if (!Contains(known, entry.name)) {
+          return Fail(entry.where, "unknown credential " + Quoted(entry.name) +
+                                       Hint(entry.name, known));
+        }
+        out.credentials[entry.name] = std::move(entry.value);
+      }
+    }
+    if (out.authrep && *out.authrep == 0 && (out.usage || !out.credentials.empty())) {
+      return Fail(At(*table), "authrep = 0 contradicts usage and credentials");
     }
     return true;
   }
@@ -1404,6 +1705,10 @@ class Loader {
     } else if (kind == "check") {
       step.kind = Step::Kind::kCheck;
       if (!ReadCheck(body, s, scope, step.check)) return false;
+    } else if (kind == "request") {
+      step.kind = Step::Kind::kRequest;
+      if (!ReadRequest(body, s, scope, step.request)) return false;
+      service = step.request.service;
     } else {
       step.kind = Step::Kind::kCall;
       step.call.kind = kind == "authorize"         ? CallKind::kAuthorize
@@ -1414,12 +1719,14 @@ class Loader {
       if (!ReadCall(body, s, scope, step.where, step.call)) return false;
       service = step.call.service;
     }
-    const bool sends =
-        step.kind == Step::Kind::kCall || step.kind == Step::Kind::kRaw;
+    const bool sends = step.kind == Step::Kind::kCall ||
+                       step.kind == Step::Kind::kRaw ||
+                       step.kind == Step::Kind::kRequest;
     if (const auto repeat = Find(table, "repeat")) {
       if (!sends) {
         return Fail(At(*repeat->key),
-                    "repeat applies only to calls and raw requests");
+                    "repeat applies only to calls, raw requests and "
+                    "requests");
       }
       int64_t times = 0;
       if (!ReadInt(*repeat->node, times)) return false;
@@ -1439,7 +1746,7 @@ class Loader {
                         : "a clock step takes no expect");
       }
       if (!ReadExpect(*expect->node, FindService(s, service), scope,
-                      step.expect)) {
+                      step.kind == Step::Kind::kRequest, step.expect)) {
         return false;
       }
     }
@@ -1975,10 +2282,25 @@ class Loader {
   // `service`: the step's, for the metrics of usage reports; nullptr if
   // unknown.
   bool ReadExpect(const toml::node& node, const ServiceSpec* service,
-                  const StepScope& scope, Expectation& e) {
+                  const StepScope& scope, bool request_step, Expectation& e) {
     const toml::table* table = nullptr;
     if (!ReadTable(node, table) || !CheckKeys(*table, kExpectKeys, "expect")) {
       return false;
+    }
+    for (const Entry& entry : InOrder(*table)) {
+      if (request_step && !Contains(kRequestExpectKeys, entry.name)) {
+        return Fail(At(*entry.key), Quoted(entry.name) +
+                                        " does not apply to a request step (known: " +
+                                        Joined(kRequestExpectKeys) + ")");
+      }
+      if (!request_step && entry.name == "backend") {
+        return Fail(At(*entry.key), "'backend' applies only to request steps");
+      }
+    }
+    if (const auto backend = Find(*table, "backend")) {
+      Expectation::BackendExpectation expected;
+      if (!ReadBackendExpectation(*backend->node, service, scope, expected)) return false;
+      e.backend = std::move(expected);
     }
     e.where = At(*table);
     if (const auto status = Find(*table, "status")) {

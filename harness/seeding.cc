@@ -1,6 +1,7 @@
 #include "harness/seeding.h"
 
 #include "core/extensions.h"
+#include "core/params.h"
 
 namespace scalecheck::harness {
 namespace {
@@ -105,7 +106,9 @@ std::vector<InternalCall> SeedingCalls(const Scenario& scenario) {
                          "{\"referrer_filter\":" + JsonString(filter) + "}"});
       }
       if (!a.user_key.empty()) {
-        calls.push_back({"PUT", app_path + "/key/" + a.user_key, ""});
+        // A path segment: a key such as "%5Babc%5D" must reach the backend
+        // as these nine characters, not as "[abc]".
+        calls.push_back({"PUT", app_path + "/key/" + core::EncodeComponent(a.user_key), ""});
       }
     }
   }

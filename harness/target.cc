@@ -41,8 +41,8 @@ core::Result<std::unique_ptr<Target>> Target::Open(const TargetOptions& options,
   std::string url = options.url;
   if (url.empty()) {
     mock_backend::MockOptions mock_options;
-    mock_options.host = "127.0.0.1";
-    mock_options.port = 0;
+    mock_options.host = options.embedded_host;
+    mock_options.port = options.embedded_port;
     mock_options.threads = 8;
     if (effective.internal_auth.empty()) {
       effective.internal_auth = "scalecheck:scalecheck";

@@ -25,6 +25,9 @@ namespace scalecheck::harness {
 
 struct TargetOptions {
   std::string url;  // Empty: the embedded mock.
+  // Where the embedded mock listens (--backend-listen); port 0: any free one.
+  std::string embedded_host = "127.0.0.1";
+  int embedded_port = 0;
   // "user:pass" for the internal API's basic auth; empty: none.
   std::string internal_auth;
   std::chrono::milliseconds connect_timeout{2000};

@@ -176,7 +176,12 @@ MockServer::~MockServer() { Stop(); }
 core::Result<std::unique_ptr<MockServer>> MockServer::Start(
     const MockOptions& options, core::Clock& clock) {
   auto impl = std::make_unique<Impl>(options, clock);
-  if (options.start_time) impl->clock.Set(*options.start_time);
+  if (options.start_time) impl->clock.Set(*options.start_time);  // Freezes.
+  if (options.frozen) {
+    impl->clock.Freeze();
+  } else {
+    impl->clock.Follow();
+  }
   Impl* raw = impl.get();
   impl->server = std::make_unique<HttpServer>(
       HttpServerOptions{options.threads, options.read_timeout_s},

@@ -44,8 +44,11 @@ struct MockOptions {
   int threads = 64;
   // Seconds a connection may sit idle or stall mid-request.
   int read_timeout_s = 5;
-  // The calendar starts here, frozen; nullopt: follows the system clock.
+  // The calendar starts here; nullopt: at the base clock's time.
   std::optional<core::UtcTime> start_time;
+  // Whether the calendar stands still (moved only by the control API) or
+  // runs with the base clock from its start.
+  bool frozen = false;
 };
 
 class MockServer {

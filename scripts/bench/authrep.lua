@@ -7,8 +7,9 @@
 -- are formatted once in init(), so request() costs one table lookup. The
 -- script counts the requests it hands to wrk ("sent"): wrk's own count leaves
 -- out those still in flight when it stops, which the mock has counted. With
--- LIMIT > 0 a thread stops after LIMIT requests (wrk alone cannot stop on a
--- count; the bench runs one thread).
+-- LIMIT > 0 a thread stops after LIMIT requests, plus at most one for each
+-- other connection that was already due (wrk alone cannot stop on a count;
+-- the bench runs one thread).
 
 local requests = {}
 local apps = 1
@@ -29,13 +30,16 @@ end
 function request()
   next_index = next_index % apps + 1
   sent = sent + 1
-  if sent == limit then
+  if limit > 0 and sent == limit then
     -- Ends this thread's loop now, and wakes wrk's main thread, which
     -- otherwise sleeps for the whole -d before printing its summary: its
-    -- SIGINT handler is how wrk stops early. (Not os.execute: system()
-    -- ignores SIGINT in the caller while the command runs.)
+    -- SIGINT handler is how wrk stops early. The signal is sent again every
+    -- half second while wrk lives, since one that lands before the main
+    -- thread sleeps (or installs the handler) is lost. Not os.execute:
+    -- system() ignores SIGINT in the caller while the command runs.
     wrk.thread:stop()
-    io.popen("kill -INT $PPID"):close()
+    io.popen("(for i in 1 2 3 4 5 6 7 8 9 10; do kill -INT $PPID || exit 0;"
+             .. " sleep 0.5; done) >/dev/null 2>&1 &"):close()
   end
   return requests[next_index]
 end

@@ -119,6 +119,7 @@ TEST_F(CliTest, MockBindsLoopbackByDefaultAndParsesItsFlags) {
   EXPECT_EQ(3001, d.port);
   EXPECT_EQ(std::chrono::milliseconds(0), d.report_delay);
   EXPECT_FALSE(d.start_time.has_value());
+  EXPECT_FALSE(d.frozen);  // --clock system: the calendar runs.
 
   const CommandLine cl =
       Parse({"mock", "--listen", "127.0.0.1:0", "--clock", "manual", "--start-time",
@@ -129,6 +130,7 @@ TEST_F(CliTest, MockBindsLoopbackByDefaultAndParsesItsFlags) {
   EXPECT_EQ(std::chrono::milliseconds(1000), o.report_delay);
   EXPECT_EQ("u:p", o.internal_auth);
   ASSERT_TRUE(o.start_time.has_value());
+  EXPECT_TRUE(o.frozen);  // --clock manual: stands still until moved.
 }
 
 TEST_F(CliTest, MockRejectsAManualClockWithoutAStartAndBadAddresses) {

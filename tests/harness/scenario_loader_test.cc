@@ -681,7 +681,7 @@ TEST(ScenarioErrorTest, NamesTheLocationAndTheNearMiss) {
       {WithSteps("[[steps]]\nauthorize = {}\nrepeat = 1.0\n"),
        "x.toml:22:10: expected an integer, got a floating-point number"},
       {WithSteps("[[steps]]\nadvance = \"1s\"\nrepeat = 2\n"),
-       "x.toml:22:1: repeat applies only to calls and raw requests"},
+       "x.toml:22:1: repeat applies only to calls, raw requests and requests"},
       {WithSteps("[[steps]]\ncheck.journal.count = 1\nexpect.status = 200\n"),
        "x.toml:22:1: a check takes no expect: its values are what it expects"},
       {WithSteps("[[steps]]\nreport = {}\n"),
