@@ -51,6 +51,7 @@ test-asan: build-asan
 bench: build
 	@SCALECHECK_DEPS=bench scripts/install-deps
 	@scripts/bench-mock $(BUILD)
+	@scripts/bench-load $(BUILD)
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILD)

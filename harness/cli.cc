@@ -2,6 +2,7 @@
 
 #include <boost/program_options.hpp>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "core/period.h"
@@ -30,6 +31,7 @@ constexpr Subcommand kSubcommands[] = {
     {"validate", "check scenario files and report file:line:col errors"},
     {"mock", "run the mock 3scale backend (apisonator 3.4.3) on a loopback port"},
     {"replay", "replay golden recordings against the mock or a URL, byte-exact"},
+    {"load", "open-model load on a backend; checks counters, limits, latency"},
     {"export", "write a scenario's gateway configuration (export apicast)"},
 };
 
@@ -378,6 +380,73 @@ CommandLine ParseExport(const std::vector<std::string>& args) {
   return cl;
 }
 
+CommandLine ParseLoad(const std::vector<std::string>& args) {
+  LoadCommand cmd;
+  LoadCommandOptions& o = cmd.options;
+  std::string rate;
+  std::string duration;
+  po::options_description options("options");
+  options.add_options()
+      ("help,h", "print this help and exit")
+      ("target", po::value(&o.target.url)->value_name("URL"),
+       "the backend under load (default: the embedded mock)")
+      ("internal-auth", po::value(&o.target.internal_auth)->value_name("USER:PASS"),
+       "basic auth for the target's internal API (seeding, utilization)")
+      ("rate", po::value(&rate)->value_name("N"),
+       "requests per second, constant over the whole run (default: the scenario's stages)")
+      ("duration", po::value(&duration)->value_name("DURATION"),
+       "run this long (default: the scenario's; stages are scaled to fit)")
+      ("connections", po::value<int>()->value_name("N"),
+       "keep-alive connections (default: the scenario's)")
+      ("seed", po::value(&o.seed)->value_name("N")->default_value(o.seed),
+       "random seed of the requests drawn; printed in every report")
+      ("no-seed", "use the target as it is: no reset, no seeding")
+      ("report-dir", po::value(&o.report_dir)->value_name("DIR")->default_value(o.report_dir),
+       "directory for report.json, junit.xml and latency.hgrm (\"\": none)")
+      ("scenario", po::value(&o.scenario_path)->value_name("SCENARIO"),
+       "a scenario with a [load] section");
+  po::positional_options_description positional;
+  positional.add("scenario", 1);
+  po::variables_map vm;
+  if (auto error = Parse(args, options, &positional, vm)) return Usage(*error, "load");
+  if (vm.count("help")) {
+    return Help("usage: scalecheck load [options] SCENARIO.toml\n\n"
+                "Runs a scenario's [load] section (open-model arrival rate, latency from the\n"
+                "intended send time) and checks the backend's counters, the usage limits per\n"
+                "period and the thresholds. A progress line shows on a terminal.\n\n" +
+                Render(options) + "\n" + kExitStatus +
+                "\nexample:\n  scalecheck load --rate 2k --duration 30s "
+                "scenarios/load/authrep_limits.toml\n");
+  }
+  if (o.scenario_path.empty()) return Usage("load needs a SCENARIO", "load");
+  if (!rate.empty()) {
+    // A count with a unit suffix ("20k"), or a plain number ("0.5").
+    if (auto n = core::ParseCount(rate); n.ok()) {
+      o.rate_per_s = static_cast<double>(n.value());
+    } else {
+      char* end = nullptr;
+      const double value = std::strtod(rate.c_str(), &end);
+      if (end != rate.c_str() + rate.size()) return Usage("--rate: not a number: '" + rate + "'", "load");
+      o.rate_per_s = value;
+    }
+    if (!(*o.rate_per_s > 0)) return Usage("--rate must be positive", "load");
+  }
+  if (!duration.empty()) {
+    auto d = core::ParseDuration(duration);
+    if (!d.ok()) return Usage("--duration: " + d.status().message(), "load");
+    o.duration = std::chrono::duration_cast<std::chrono::milliseconds>(d.value());
+    if (o.duration->count() <= 0) return Usage("--duration must be positive", "load");
+  }
+  if (vm.count("connections")) {
+    o.connections = vm["connections"].as<int>();
+    if (*o.connections < 1) return Usage("--connections must be at least 1", "load");
+  }
+  o.seed_target = vm.count("no-seed") == 0;
+  CommandLine cl;
+  cl.command = cmd;
+  return cl;
+}
+
 CommandLine ParseValidate(const std::vector<std::string>& args) {
   ValidateCommand cmd;
   po::options_description options("options");
@@ -433,6 +502,7 @@ CommandLine ParseCommandLine(int argc, const char* const* argv) {
   if (name == "list") return ParseRunOrList(args, false);
   if (name == "validate") return ParseValidate(args);
   if (name == "export") return ParseExport(args);
+  if (name == "load") return ParseLoad(args);
   return Usage("unknown command '" + name + "'", "");
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness/exit_code.h"
+#include "harness/load_command.h"
 #include "harness/gateway_config.h"
 #include "harness/replay.h"
 #include "harness/run_command.h"
@@ -42,13 +43,18 @@ struct ValidateCommand {
 };
 
 // `scalecheck export apicast SCENARIO`.
+struct LoadCommand {
+  LoadCommandOptions options;
+};
+
 struct ExportCommand {
   std::string scenario_path;
   ApicastExportOptions options;
 };
 
 using Command = std::variant<MockCommand, ReplayCommand, RunCommand,
-                             ListCommand, ValidateCommand, ExportCommand>;
+                             ListCommand, ValidateCommand, ExportCommand,
+                             LoadCommand>;
 
 // Either a command to run, or a message to print and an exit code (stdout
 // for --help and --version, stderr for errors).

@@ -147,6 +147,8 @@ ExitCode ExecuteCommand(const Command& command, core::Clock& clock,
           return RunListCommand(c.options, out, err);
         } else if constexpr (std::is_same_v<T, ExportCommand>) {
           return RunExport(c, out, err);
+        } else if constexpr (std::is_same_v<T, LoadCommand>) {
+          return RunLoad(c.options, clock, out, err);
         } else {
           return RunValidate(c.paths, out, err);
         }

@@ -19,8 +19,9 @@ constexpr size_t kListed = 10;
 
 int64_t AsInt(const Json& value) {
   if (value.is_number_integer()) return value.get<int64_t>();
-  if (value.is_number_unsigned())
+  if (value.is_number_unsigned()) {
     return static_cast<int64_t>(value.get<uint64_t>());
+  }
   return 0;
 }
 
@@ -206,8 +207,9 @@ LoadCheckResult CheckCounters(const Workload& workload,
   LoadCheckResult check;
   check.name = "counters";
   std::string notes;
-  for (const std::string& note : counters.unchecked)
+  for (const std::string& note : counters.unchecked) {
     notes += "; not checked: " + note;
+  }
   if (counters.readings.empty()) {
     check.verdict = LoadCheckResult::Verdict::kSkip;
     check.message = "no counter can be checked" + notes;
@@ -244,8 +246,9 @@ LoadCheckResult CheckCounters(const Workload& workload,
                 r.period + " of " + workload.AppId(r.app) + ": backend " +
                 std::to_string(r.value) + ", authorized " +
                 std::to_string(authorized);
-      if (uncertain > 0)
+      if (uncertain > 0) {
         listed += " (+ up to " + std::to_string(uncertain) + " unanswered)";
+      }
       listed += " — " + what;
     }
   }
@@ -320,8 +323,9 @@ LoadCheckResult CheckLimits(const Workload& workload, const LoadResult& result,
       }
       listed += ": " + std::to_string(u.usage) + " authorized — " +
                 std::to_string(u.usage - limit.max_value) + " over";
-      if (allowance > 0)
+      if (allowance > 0) {
         listed += " (allowed " + std::to_string(allowance) + ")";
+      }
     }
   }
   std::string ambiguous;
@@ -346,8 +350,9 @@ LoadCheckResult CheckLimits(const Workload& workload, const LoadResult& result,
       std::to_string(over) + " of " + std::to_string(checked) +
       " period instances authorized more than their limit (worst: " +
       std::to_string(worst) + " over)" + ambiguous + listed;
-  if (over > kListed)
+  if (over > kListed) {
     check.message += "\n  ... and " + std::to_string(over - kListed) + " more";
+  }
   return check;
 }
 

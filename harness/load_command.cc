@@ -106,8 +106,9 @@ core::Status ApplyOverrides(const LoadCommandOptions& options, LoadSpec& load) {
 
 core::Status Expect2xx(const core::Result<HttpResponse>& response,
                        const std::string& what) {
-  if (!response.ok())
+  if (!response.ok()) {
     return core::Status::Unavailable(what + ": " + response.status().message());
+  }
   if (response.value().status / 100 != 2) {
     return core::Status::Unavailable(
         what + " answered " + std::to_string(response.value().status) + ": " +
@@ -176,8 +177,9 @@ core::Status Seed(Target& target, const Scenario& scenario,
                       {"state", "active"},
                       {"plan_id", population.plan_id},
                       {"plan_name", population.plan_name}};
-        if (population.with_keys)
+        if (population.with_keys) {
           entry["application_keys"] = Json::array({workload.AppKey(app)});
+        }
         apps.push_back(std::move(entry));
       }
       if (batch) {
@@ -238,8 +240,7 @@ std::string Percent(double part, double whole) {
   return whole > 0 ? Fixed(100.0 * part / whole, 2) + "%" : "-";
 }
 
-void PrintSummary(std::ostream& out, const LoadResult& r,
-                  const Workload& workload) {
+void PrintSummary(std::ostream& out, const LoadResult& r) {
   out << "  schedule: " << r.scheduled << " requests over "
       << Fixed(Seconds(r.duration), 1) << " s ("
       << Fixed(r.intended_rate_per_s, 1) << " req/s intended), "
@@ -284,7 +285,6 @@ void PrintSummary(std::ostream& out, const LoadResult& r,
     if (!details.empty()) out << " (" << details << ")";
   }
   out << "\n";
-  (void)workload;
 }
 
 Json HistogramJson(const Histogram& h) {
@@ -350,8 +350,9 @@ Json ReportJson(const RunInfo& info, const LoadResult& r,
                           {"message", c.message}});
   }
   Json mix = Json::array();
-  for (size_t i = 0; i < workload.call_count(); ++i)
+  for (size_t i = 0; i < workload.call_count(); ++i) {
     mix.push_back(workload.CallDescription(i));
+  }
   return Json{{"tool_version", "scalecheck 0.1.0"},
               {"kind", "load"},
               {"scenario", info.scenario_id},
@@ -368,6 +369,7 @@ Json ReportJson(const RunInfo& info, const LoadResult& r,
               {"mix", mix},
               {"applications", workload.app_count()},
               {"connections", r.connections},
+              {"max_in_flight", r.max_in_flight},
               {"threads", r.threads},
               {"sent", r.sent},
               {"sent_in_window", r.sent_in_window},
@@ -451,9 +453,10 @@ core::Status WriteReports(const std::string& dir, const RunInfo& info,
                           bool passed) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec)
+  if (ec) {
     return core::Status::Unavailable("cannot write " + dir + ": " +
                                      ec.message());
+  }
   const std::filesystem::path base(dir);
   if (core::Status s = WriteFile(
           base / "report.json",
@@ -463,12 +466,14 @@ core::Status WriteReports(const std::string& dir, const RunInfo& info,
   }
   std::ostringstream junit;
   WriteJUnit(junit, info, r, checks);
-  if (core::Status s = WriteFile(base / "junit.xml", junit.str()); !s.ok())
+  if (core::Status s = WriteFile(base / "junit.xml", junit.str()); !s.ok()) {
     return s;
+  }
   std::ostringstream hgrm;
   r.corrected.WriteHgrm(hgrm);
-  if (core::Status s = WriteFile(base / "latency.hgrm", hgrm.str()); !s.ok())
+  if (core::Status s = WriteFile(base / "latency.hgrm", hgrm.str()); !s.ok()) {
     return s;
+  }
   std::ostringstream uncorrected;
   r.uncorrected.WriteHgrm(uncorrected);
   return WriteFile(base / "latency-uncorrected.hgrm", uncorrected.str());
@@ -570,8 +575,9 @@ ExitCode RunLoad(const LoadCommandOptions& options, core::Clock& clock,
     if (core::Status s = ResetKeepingFaults(target, start, kept); !s.ok()) {
       return Infrastructure(err, "preparing the target: " + s.message());
     }
-    if (kept > 0)
+    if (kept > 0) {
       out << "  keeping the target's " << kept << " fault rule(s)\n";
+    }
     engine.anchor_utc = start;
     engine.anchor_mono = clock.NowMono();
     engine.period_margin = kControlledMargin;
@@ -596,9 +602,10 @@ ExitCode RunLoad(const LoadCommandOptions& options, core::Clock& clock,
     core::Result<BackendCounters> read =
         ReadBackendCounters(target, workload.value());
     if (!read.ok()) {
-      if (options.seed_target)
+      if (options.seed_target) {
         return Infrastructure(err,
                               "reading counters: " + read.status().message());
+      }
       unreadable = read.status().message();
     } else {
       before = std::move(read).value();
@@ -617,7 +624,7 @@ ExitCode RunLoad(const LoadCommandOptions& options, core::Clock& clock,
   if (!ran.ok()) return Infrastructure(err, ran.status().message());
   const LoadResult& result = ran.value();
   const core::MonoTime run_ended = clock.NowMono();
-  PrintSummary(out, result, workload.value());
+  PrintSummary(out, result);
   if (result.scheduled > 0 && result.answered == 0) {
     return Infrastructure(err, "no request was answered by " + description);
   }
@@ -630,9 +637,10 @@ ExitCode RunLoad(const LoadCommandOptions& options, core::Clock& clock,
       unreadable.empty() ? ReadBackendCounters(target, workload.value())
                          : core::Result<BackendCounters>(BackendCounters{});
   if (!after.ok()) {
-    if (options.seed_target)
+    if (options.seed_target) {
       return Infrastructure(err,
                             "reading counters: " + after.status().message());
+    }
     unreadable = after.status().message();
   }
   const core::UtcTime run_first =
@@ -656,8 +664,9 @@ ExitCode RunLoad(const LoadCommandOptions& options, core::Clock& clock,
   }
   checks.push_back(CheckLimits(workload.value(), result, load.limit_check,
                                load.connections));
-  for (LoadCheckResult& c : CheckThresholds(load.thresholds, result))
+  for (LoadCheckResult& c : CheckThresholds(load.thresholds, result)) {
     checks.push_back(std::move(c));
+  }
   bool passed = true;
   out << "checks:\n";
   for (const LoadCheckResult& c : checks) {

@@ -103,6 +103,16 @@ constexpr auto kLateAfter = milliseconds(1);
 // How long a connection that could not be opened waits before the next try.
 constexpr auto kReconnectBackoff = milliseconds(100);
 
+// strerror() in our message style ("connection refused"), thread-safe.
+std::string ErrnoText(int error) {
+  char buffer[128];
+  std::string text = ::strerror_r(error, buffer, sizeof buffer);  // GNU's.
+  if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z') {
+    text[0] = static_cast<char>(text[0] - 'A' + 'a');
+  }
+  return text;
+}
+
 bool EqualsLower(std::string_view text, std::string_view lower) {
   if (text.size() != lower.size()) return false;
   for (size_t i = 0; i < text.size(); ++i) {
@@ -114,10 +124,12 @@ bool EqualsLower(std::string_view text, std::string_view lower) {
 }
 
 std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
+  }
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
     s.remove_suffix(1);
+  }
   return s;
 }
 
@@ -167,8 +179,9 @@ class ResponseParser {
         case State::kBody:
         case State::kChunkData: {
           const size_t take = std::min(in.size() - pos_, remaining_);
-          if (keep_body_ && body_.size() < kMaxHeadBytes)
+          if (keep_body_ && body_.size() < kMaxHeadBytes) {
             body_.append(in, pos_, take);
+          }
           pos_ += take;
           remaining_ -= take;
           if (remaining_ > 0) return eof ? Step::kError : Step::kNeedMore;
@@ -204,8 +217,9 @@ class ResponseParser {
         }
         case State::kTrailer: {
           const size_t line_end = in.find("\r\n", pos_);
-          if (line_end == std::string::npos)
+          if (line_end == std::string::npos) {
             return eof ? Step::kError : Step::kNeedMore;
+          }
           const bool last = line_end == pos_;
           pos_ = line_end + 2;
           if (last) return Done();
@@ -321,8 +335,13 @@ class SeriesAggregator {
     }
   };
 
-  explicit SeriesAggregator(int threads)
-      : current_(static_cast<size_t>(threads), 0) {}
+  // `progress`, if set, is called (under the lock: it must be quick) each
+  // time seconds become final, with the figures up to the last of them.
+  SeriesAggregator(int threads, std::chrono::nanoseconds duration,
+                   std::function<void(const LoadProgress&)> progress)
+      : current_(static_cast<size_t>(threads), 0),
+        duration_(duration),
+        progress_(std::move(progress)) {}
 
   void Flush(const Partial& partial) {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -331,7 +350,6 @@ class SeriesAggregator {
     open.row.second = partial.row.second;
     Add(open.row, partial.row);
     open.latency.Merge(partial.latency);
-    Add(total_, partial.row);
     so_far_.Merge(partial.latency);
   }
 
@@ -341,10 +359,15 @@ class SeriesAggregator {
     std::lock_guard<std::mutex> lock(mutex_);
     current_[static_cast<size_t>(thread)] = second;
     const int64_t lowest = *std::min_element(current_.begin(), current_.end());
+    const size_t before = rows_.size();
     while (!open_.empty() && open_.begin()->first < lowest) {
       Finalize(open_.begin());
     }
+    if (progress_ && rows_.size() > before && lowest != kEnd) Report();
   }
+
+  // Advance()'s second for a thread that has finished.
+  static constexpr int64_t kEnd = std::numeric_limits<int64_t>::max();
 
   std::vector<SecondRow> Finish() {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -352,18 +375,23 @@ class SeriesAggregator {
     return std::move(rows_);
   }
 
-  LoadProgress Snapshot() const {
-    std::lock_guard<std::mutex> lock(mutex_);
+ private:
+  // The progress up to the last final second: its rate is that second's.
+  void Report() {
     LoadProgress p;
-    p.sent = total_.sent;
-    p.answered = total_.answered;
-    p.failed = total_.failed;
+    p.elapsed = std::chrono::seconds(rows_.size());
+    p.duration = duration_;
+    for (const SecondRow& row : rows_) {
+      p.sent += row.sent;
+      p.answered += row.answered;
+      p.failed += row.failed;
+    }
+    p.rate_per_s = static_cast<double>(rows_.back().sent);
     p.p50_us = so_far_.ValueAtPercentile(50);
     p.p99_us = so_far_.ValueAtPercentile(99);
-    return p;
+    progress_(p);
   }
 
- private:
   static void Add(SecondRow& to, const SecondRow& from) {
     to.sent += from.sent;
     to.answered += from.answered;
@@ -394,8 +422,9 @@ class SeriesAggregator {
   std::vector<int64_t> current_;     // Guarded by mutex_.
   std::map<int64_t, Partial> open_;  // Guarded by mutex_.
   std::vector<SecondRow> rows_;      // Guarded by mutex_.
-  SecondRow total_;                  // Guarded by mutex_.
   Histogram so_far_{2};              // Guarded by mutex_.
+  const std::chrono::nanoseconds duration_;
+  const std::function<void(const LoadProgress&)> progress_;
 };
 
 struct PeriodKey {
@@ -425,7 +454,7 @@ struct Shared {
         threads(thread_count),
         authorized(w.slot_count()),
         uncertain(w.slot_count()),
-        series(thread_count) {}
+        series(thread_count, s.duration(), o.progress) {}
 
   const Workload& workload;
   const Schedule& schedule;
@@ -532,7 +561,7 @@ class Worker {
     c.fd = ::socket(shared_.address.ss_family,
                     SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (c.fd < 0) {
-      connect_error_ = std::strerror(errno);
+      connect_error_ = ErrnoText(errno);
       c.retry_at = now + kReconnectBackoff;
       return false;
     }
@@ -545,7 +574,7 @@ class Worker {
         ::connect(c.fd, reinterpret_cast<const sockaddr*>(&shared_.address),
                   shared_.address_length);
     if (rc != 0 && errno != EINPROGRESS) {
-      connect_error_ = std::strerror(errno);
+      connect_error_ = ErrnoText(errno);
       ::close(c.fd);
       c.fd = -1;
       c.retry_at = now + kReconnectBackoff;
@@ -582,8 +611,9 @@ class Worker {
       if (n <= 0) break;
       for (int i = 0; i < n; ++i) {
         Conn* c = Owner(events[i]);
-        if (c != nullptr && c->state == State::kConnecting)
+        if (c != nullptr && c->state == State::kConnecting) {
           FinishConnect(*c, now);
+        }
       }
     }
     int open = 0;
@@ -606,7 +636,7 @@ class Worker {
     ::getsockopt(c.fd, SOL_SOCKET, SO_ERROR, &error, &length);
     --active_;
     if (error != 0) {
-      connect_error_ = std::strerror(error);
+      connect_error_ = ErrnoText(error);
       Close(c);
       c.retry_at = now + kReconnectBackoff;
       return;
@@ -695,8 +725,9 @@ class Worker {
     ++active_;
     max_in_flight = std::max(max_in_flight, active_);
     idle_.pop_back();
-    if (c.out_done < c.out.size())
+    if (c.out_done < c.out.size()) {
       SetEvents(c, EPOLLIN | EPOLLOUT | EPOLLRDHUP);
+    }
     ++sent;
     if (now < window_end_) ++sent_in_window;
     Partial(now).row.sent++;
@@ -860,7 +891,7 @@ class Worker {
                              c.out.size() - c.out_done, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return;
-      Fail(c, Outcome::kConnectionError, std::strerror(errno), now);
+      Fail(c, Outcome::kConnectionError, ErrnoText(errno), now);
       return;
     }
     c.out_done += static_cast<size_t>(n);
@@ -884,7 +915,7 @@ class Worker {
       }
       if (errno == EAGAIN || errno == EWOULDBLOCK) break;
       if (errno == EINTR) continue;
-      Fail(c, Outcome::kConnectionError, std::strerror(errno), now);
+      Fail(c, Outcome::kConnectionError, ErrnoText(errno), now);
       return;
     }
     switch (c.parser.Parse(c.in, eof)) {
@@ -899,8 +930,9 @@ class Worker {
         }
         return;
       case ResponseParser::Step::kNeedMore:
-        if (eof)
+        if (eof) {
           Fail(c, Outcome::kConnectionError, "closed before the answer", now);
+        }
         return;
     }
   }
@@ -944,14 +976,6 @@ class Worker {
     partial_.row.second = second;
     partial_.latency.Reset();
     shared_.series.Advance(index_, second);
-    if (index_ == 0 && shared_.options.progress) {
-      LoadProgress p = shared_.series.Snapshot();
-      p.elapsed = clock_.NowMono() - start_;
-      p.duration = shared_.schedule.duration();
-      const double s = std::chrono::duration<double>(p.elapsed).count();
-      p.rate_per_s = s > 0 ? static_cast<double>(p.sent) / s : 0;
-      shared_.options.progress(p);
-    }
   }
 
   // Due work that no connection can take: every connection is closed and
@@ -1013,7 +1037,7 @@ class Worker {
         if (idle_.empty() && active_ == 0) wake = std::min(wake, NextRetry());
         wake = std::min(wake, send_end);
       }
-      if (index_ == 0 && options.progress) {
+      if (options.progress) {  // Every thread moves on each second.
         wake = std::min(wake,
                         start_ + std::chrono::seconds(partial_.row.second + 1));
       }
@@ -1021,7 +1045,7 @@ class Worker {
     }
     if (next < total) dropped = (total - 1 - next) / step + 1;
     if (!partial_.empty()) shared_.series.Flush(partial_);
-    shared_.series.Advance(index_, std::numeric_limits<int64_t>::max());
+    shared_.series.Advance(index_, SeriesAggregator::kEnd);
     for (Conn& c : conns_) Close(c);
   }
 
@@ -1182,8 +1206,9 @@ core::Result<LoadResult> LoadEngine::Run(std::mt19937_64& rng) {
     result.ambiguous_period_requests += w->ambiguous;
     last = std::max(last, w->last_event);
     for (const auto& [key, count] : w->outcomes) outcomes[key] += count;
-    if (w->authorized_count > 0)
+    if (w->authorized_count > 0) {
       outcomes[{Outcome::kAuthorized, ""}] += w->authorized_count;
+    }
     for (const auto& [key, usage] : w->period_usage) period_usage[key] += usage;
   }
   result.elapsed = last - shared.start;

@@ -92,6 +92,7 @@ struct LoadResult {
   std::chrono::nanoseconds duration{0};  // Of the schedule.
   std::chrono::nanoseconds elapsed{0};   // Start to the last answer.
   double intended_rate_per_s = 0;
+  // An upper bound: the sum of each thread's most requests in flight.
   int max_in_flight = 0;
   Histogram corrected{3};    // µs from the intended send to the answer.
   Histogram uncorrected{3};  // µs from the actual send to the answer.
@@ -118,14 +119,15 @@ struct LoadResult {
   double error_rate() const;
 };
 
-// What the progress line shows; about once a second.
+// What the progress line shows, each time a second of the run is complete
+// (every thread has moved past it): the figures up to that second.
 struct LoadProgress {
-  std::chrono::nanoseconds elapsed{0};
-  std::chrono::nanoseconds duration{0};
+  std::chrono::nanoseconds elapsed{0};   // Complete seconds.
+  std::chrono::nanoseconds duration{0};  // Of the schedule.
   int64_t sent = 0;
   int64_t answered = 0;
   int64_t failed = 0;
-  double rate_per_s = 0;  // Sends per second so far.
+  double rate_per_s = 0;  // Sends in the last complete second.
   int64_t p50_us = 0;     // Corrected, so far (2 significant digits).
   int64_t p99_us = 0;
 };
@@ -150,7 +152,8 @@ struct LoadEngineOptions {
   core::MonoTime anchor_mono{};
   core::UtcTime anchor_utc{};
   std::chrono::milliseconds period_margin{0};
-  // Called from an engine thread about once a second; must be quick.
+  // Called from an engine thread (one at a time) about once a second; must
+  // be quick: the engine's threads wait for it.
   std::function<void(const LoadProgress&)> progress;
 };
 

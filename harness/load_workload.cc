@@ -205,8 +205,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
   if (load.populations.empty()) {
     const ServiceSpec* service =
         FindService(scenario, scenario.defaults.service);
-    if (service == nullptr && !scenario.services.empty())
+    if (service == nullptr && !scenario.services.empty()) {
       service = &scenario.services.front();
+    }
     if (service == nullptr || service->applications.empty()) {
       return error(
           "[load] needs [[load.populations]] or applications in the fixture");
@@ -226,8 +227,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
   }
   for (const LoadPopulation& spec : load.populations) {
     const ServiceSpec* service = FindService(scenario, spec.service);
-    if (service == nullptr)
+    if (service == nullptr) {
       return error("unknown service '" + spec.service + "'");
+    }
     const auto plan =
         std::find_if(service->plans.begin(), service->plans.end(),
                      [&](const PlanSpec& p) { return p.id == spec.plan; });
@@ -235,8 +237,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
       return error("unknown plan '" + spec.plan + "' in service '" +
                    service->id + "'");
     }
-    if (spec.count <= 0)
+    if (spec.count <= 0) {
       return error("a population needs a count of at least 1");
+    }
     Population p;
     p.service = service_index(*service);
     p.plan_id = plan->id;
@@ -265,8 +268,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
     w.slot_count_ += p.count * w.services_[p.service].metrics.size();
     counts.push_back(static_cast<double>(p.count));
     p.encoded_prefix = core::EncodeComponent(p.id_prefix);
-    for (const std::string& id : p.fixed_ids)
+    for (const std::string& id : p.fixed_ids) {
       p.encoded_ids.push_back(core::EncodeComponent(id));
+    }
     for (const std::string& key : p.fixed_keys) {
       p.encoded_keys.push_back(core::EncodeComponent(key));
     }
@@ -302,8 +306,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
                   spec.kind == CallKind::kOauthAuthrep || call.report;
     call.limited = call.counts && !call.report;
     call.description = ToString(spec.kind);
-    if (call.report)
+    if (call.report) {
       call.description += " x" + std::to_string(call.transactions);
+    }
     for (const auto& [metric, value] : spec.usage) {
       std::optional<UsageEntry> entry = ParseUsageTemplate(metric, value);
       if (!entry) {
@@ -362,8 +367,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
       const bool has_reason_option = std::any_of(
           spec.extensions.begin(), spec.extensions.end(),
           [](const auto& e) { return e.first == "rejection_reason_header"; });
-      if (!has_reason_option)
+      if (!has_reason_option) {
         step.extensions.emplace_back("rejection_reason_header", "1");
+      }
       if (call.report) {
         for (int t = 0; t < call.transactions; ++t) {
           ReportTransaction transaction;
@@ -412,8 +418,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
   }
   double total_weight = 0;
   for (double x : weights) total_weight += x;
-  if (!(total_weight > 0))
+  if (!(total_weight > 0)) {
     return error("the weights of the load mix add up to 0");
+  }
   w.call_cdf_ = Normalized(std::move(weights));
 
   // The most one request adds to a metric of one application.
@@ -442,8 +449,9 @@ core::Result<Workload> Workload::Create(const Scenario& scenario,
 size_t Workload::PopulationOf(size_t app) const {
   assert(app < app_count_);
   size_t p = 0;
-  while (p + 1 < populations_.size() && populations_[p + 1].first_app <= app)
+  while (p + 1 < populations_.size() && populations_[p + 1].first_app <= app) {
     ++p;
+  }
   return p;
 }
 

@@ -162,6 +162,11 @@ class CaseRun {
   }
 
   void Execute() {
+    if (scenario_.steps.empty() && scenario_.load) {
+      Fail(reports::Verdict::kSkip,
+           "a load scenario without steps: run it with `scalecheck load`");
+      return;
+    }
     virtual_ = target_.has_control_api();
     if (HasRequests(scenario_)) {
       if (gateway_ == nullptr) {

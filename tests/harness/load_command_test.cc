@@ -127,10 +127,9 @@ TEST_F(LoadCommandTest, ALossyBackendFailsTheCountersCheck) {
   EXPECT_THAT(out_.str(),
               testing::ContainsRegex(
                   "counter hits/eternity of load-app-[0-9]+: backend [0-9]+, "
-                  "authorized [0-9]+ — 1 lost"));
+                  "authorized [0-9]+ — [0-9]+ lost"));
   EXPECT_THAT(out_.str(), HasSubstr("PASS limits (strict)"));
   EXPECT_THAT(Read("junit.xml"), HasSubstr("<failure message=\""));
-  std::cerr << out_.str();
 }
 
 TEST_F(LoadCommandTest, AnAsynchronousBackendFailsTheStrictLimitCheck) {
@@ -150,7 +149,6 @@ TEST_F(LoadCommandTest, AnAsynchronousBackendFailsTheStrictLimitCheck) {
               testing::ContainsRegex(
                   "limit hits/eternity of load-app-[0-9] \\(max 50\\): [0-9]+ "
                   "authorized — [0-9]+ over"));
-  std::cerr << out_.str();
 }
 
 TEST_F(LoadCommandTest, ShowsTheProgressLineOnATerminalOnly) {

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -130,13 +131,47 @@ TEST_F(LoadWorkloadTest, RejectsUsageThatIsNotATemplate) {
   const core::Result<Workload> w = Workload::Create(scenario_, load_);
   ASSERT_FALSE(w.ok());
   EXPECT_EQ(
-      "x.toml:7:1: usage value '1.5' of 'hits': a load call's usage is \"N\", "
-      "\"#N\" or "
-      "\"A..B\"",
+      "x.toml:7:1: usage value '1.5' of 'hits': a load call's usage is "
+      "\"N\", \"#N\" or \"A..B\"",
       w.status().message());
   load_.mix[0].usage = {{"hitz", "1"}};
   EXPECT_THAT(Workload::Create(scenario_, load_).status().message(),
               HasSubstr("unknown metric 'hitz' in service 's1'"));
+}
+
+TEST_F(LoadWorkloadTest, WithoutPopulationsUsesTheFixtureApplications) {
+  ApplicationSpec keyed;
+  keyed.id = "a1";
+  keyed.plan = "p1";
+  keyed.keys = {"k1", "k2"};
+  ApplicationSpec keyless;
+  keyless.id = "a 2";  // Encoded in the request.
+  keyless.plan = "p1";
+  scenario_.services[0].applications = {keyed, keyless};
+  load_.populations.clear();
+  const core::Result<Workload> w = Workload::Create(scenario_, load_);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  ASSERT_EQ(2u, w.value().app_count());
+  EXPECT_FALSE(w.value().generated(0));
+  EXPECT_EQ("k1", w.value().AppKey(0));
+  EXPECT_EQ("", w.value().AppKey(1));
+  Workload::Draw draw;
+  std::vector<std::string> targets;
+  for (int64_t i = 0; targets.size() < 2 && i < 100; ++i) {
+    w.value().DrawRequest(3, i, draw);
+    std::string out, scratch;
+    w.value().Render(draw, out, scratch);
+    const std::string target = out.substr(0, out.find(" HTTP/1.1"));
+    if (std::find(targets.begin(), targets.end(), target) == targets.end()) {
+      targets.push_back(target);
+    }
+  }
+  EXPECT_THAT(targets,
+              testing::UnorderedElementsAre(
+                  "GET /transactions/authrep.xml?provider_key=pk1&app_id=a1&"
+                  "app_key=k1&usage%5Bhits%5D=1",
+                  "GET /transactions/authrep.xml?provider_key=pk1&app_id=a%202&"
+                  "usage%5Bhits%5D=1"));
 }
 
 }  // namespace

@@ -97,8 +97,9 @@ TEST(ScheduleTest, IsDeterministic) {
   const Schedule a = Make(stages);
   const Schedule b = Make(stages);
   ASSERT_EQ(a.size(), b.size());
-  for (int64_t i = 0; i < a.size(); ++i)
+  for (int64_t i = 0; i < a.size(); ++i) {
     ASSERT_EQ(a.SendTime(i), b.SendTime(i));
+  }
 }
 
 TEST(ScheduleTest, RejectsImpossibleStages) {
