@@ -456,18 +456,21 @@ core::Result<std::string> ClientAdapter::SendLine(const std::string& line) {
 core::Result<std::string> ClientAdapter::ReadLine(core::MonoTime deadline) {
   for (;;) {
     const size_t newline = stdout_buffer_.find('\n');
+    // The limit holds whether the line came in one read or many.
+    const size_t line_length =
+        newline == std::string::npos ? stdout_buffer_.size() : newline;
+    if (line_length > options_.max_line_bytes) {
+      Stop();
+      return core::Status::InvalidArgument(
+          "not a JSON object: a result line longer than " +
+          std::to_string(options_.max_line_bytes) + " bytes");
+    }
     if (newline != std::string::npos) {
       std::string line = stdout_buffer_.substr(0, newline);
       stdout_buffer_.erase(0, newline + 1);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       ++answered_;
       return line;
-    }
-    if (stdout_buffer_.size() > options_.max_line_bytes) {
-      Stop();
-      return core::Status::InvalidArgument(
-          "not a JSON object: a result line longer than " +
-          std::to_string(options_.max_line_bytes) + " bytes");
     }
     pollfd fds[2] = {{process_->out, POLLIN, 0}, {process_->err, POLLIN, 0}};
     const int ready = ::poll(fds, process_->err >= 0 ? 2 : 1,
