@@ -16,6 +16,7 @@
 #include "harness/gateway_config.h"
 #include "harness/request_builder.h"
 #include "harness/seeding.h"
+#include "harness/state_checks.h"
 
 namespace scalecheck::harness {
 namespace {
@@ -612,115 +613,16 @@ class CaseRun {
   }
 
   bool Check(const Step& step, reports::StepReport& out) {
-    const CheckStep& check = step.check;
-    const std::string service_id =
-        check.service.empty() ? scenario_.defaults.service : check.service;
-    const std::string app_id = check.app.empty() ? scenario_.defaults.app : check.app;
-    std::vector<reports::Difference> diffs;
-    const std::string where = step.where.ToString();
-    switch (check.kind) {
-      case CheckKind::kCounters: {
-        out.kind = "check counters";
-        out.description = "check counters app=" + app_id;
-        if (!target_.has_control_api()) {
-          out.verdict = reports::Verdict::kSkip;
-          out.message = "counters need the control API's state export; use a utilization check";
-          return true;
-        }
-        auto actual = ReadCounters(target_, service_id, app_id, now_);
-        if (!actual.ok()) return CheckError(out, actual.status());
-        for (const auto& [key, value] : check.values) {
-          auto it = actual.value().find(key);
-          const int64_t got = it == actual.value().end() ? 0 : it->second;
-          if (got != value) {
-            diffs.push_back({key, std::to_string(value), std::to_string(got), where});
-          }
-          const int64_t modeled = ModelCounter(service_id, app_id, key);
-          if (modeled != value) {
-            diffs.push_back({"model vs expect: " + key, std::to_string(value),
-                             std::to_string(modeled), where});
-          }
-        }
-        break;
-      }
-      case CheckKind::kUtilization: {
-        out.kind = "check utilization";
-        out.description = out.kind + " app=" + app_id;
-        auto actual = ReadUtilization(target_, service_id, app_id);
-        if (!actual.ok()) return CheckError(out, actual.status());
-        const auto model = ModelUtilization(service_id, app_id);
-        for (const auto& [key, value] : check.values) {
-          auto it = actual.value().find(key);
-          const std::string got =
-              it == actual.value().end() ? "(no such limit)" : std::to_string(it->second.current_value);
-          if (got != std::to_string(value)) diffs.push_back({key, std::to_string(value), got, where});
-          auto m = model.find(key);
-          const std::string modeled =
-              m == model.end() ? "(no such limit)" : std::to_string(m->second);
-          if (modeled != std::to_string(value)) {
-            diffs.push_back({"model vs expect: " + key, std::to_string(value), modeled, where});
-          }
-        }
-        for (const auto& [key, value] : model) {
-          auto it = actual.value().find(key);
-          const std::string got =
-              it == actual.value().end() ? "(absent)" : std::to_string(it->second.current_value);
-          if (got != std::to_string(value)) diffs.push_back({key, std::to_string(value), got, "model"});
-        }
-        break;
-      }
-      case CheckKind::kErrorLog: {
-        out.kind = "check error_log";
-        out.description = "check error_log service=" + service_id;
-        auto actual = ReadErrorLog(target_, service_id);
-        if (!actual.ok()) return CheckError(out, actual.status());
-        const core::ErrorLog* log = store_.FindErrorLog(service_id);
-        std::vector<std::string> model_codes;
-        if (log != nullptr) {
-          for (const core::ErrorLogEntry& e : log->Page(1, core::ErrorLog::kMaxEntries)) {
-            model_codes.push_back(e.code);
-          }
-        }
-        const auto join = [](const std::vector<std::string>& v, size_t n) {
-          std::string s;
-          for (size_t i = 0; i < std::min(n, v.size()); ++i) s += (i ? "," : "") + v[i];
-          return s;
-        };
-        if (join(model_codes, 1000) != join(actual.value().codes, 1000)) {
-          diffs.push_back({"error log codes", join(model_codes, 1000),
-                           join(actual.value().codes, 1000), "model"});
-        }
-        if (!check.error_codes.empty() &&
-            join(check.error_codes, check.error_codes.size()) !=
-                join(actual.value().codes, check.error_codes.size())) {
-          diffs.push_back({"error log codes (newest first)",
-                           join(check.error_codes, check.error_codes.size()),
-                           join(actual.value().codes, check.error_codes.size()), where});
-        }
-        if (check.error_count && *check.error_count != actual.value().count) {
-          diffs.push_back({"error log count", std::to_string(*check.error_count),
-                           std::to_string(actual.value().count), where});
-        }
-        break;
-      }
-      case CheckKind::kJournal: {
-        out.kind = "check journal";
-        out.description = "check journal endpoint=" + check.endpoint;
-        if (!target_.has_control_api()) {
-          out.verdict = reports::Verdict::kSkip;
-          out.message = "the target has no journal (control API)";
-          return true;
-        }
-        auto count = CountJournal(target_, check.endpoint, check.app);
-        if (!count.ok()) return CheckError(out, count.status());
-        if (check.journal_count && *check.journal_count != count.value()) {
-          diffs.push_back({"journal entries", std::to_string(*check.journal_count),
-                           std::to_string(count.value()), where});
-        }
-        break;
-      }
+    CheckOutcome outcome = RunCheck(scenario_, step, target_, registry_, store_, now_);
+    out.kind = outcome.kind;
+    out.description = outcome.description;
+    if (!outcome.error.ok()) return CheckError(out, outcome.error);
+    if (outcome.skipped) {
+      out.verdict = reports::Verdict::kSkip;
+      out.message = outcome.skip_reason;
+      return true;
     }
-    Judge(out, std::move(diffs));
+    Judge(out, std::move(outcome.differences));
     return true;
   }
 
@@ -730,37 +632,6 @@ class CaseRun {
     Fail(reports::Verdict::kError, "step " + std::to_string(out.index) + " (" +
                                        out.location + "): " + status.message());
     return false;
-  }
-
-  // The reference model's counter "metric/period" (by metric name) now.
-  int64_t ModelCounter(const std::string& service_id, const std::string& app_id,
-                       const std::string& key) {
-    const size_t slash = key.find('/');
-    const core::Service* service = registry_.FindService(service_id);
-    const core::UsageCounters* counters = store_.FindCounters(service_id, app_id);
-    if (service == nullptr || counters == nullptr || slash == std::string::npos) return 0;
-    const core::Metric* metric = service->metrics.FindByName(key.substr(0, slash));
-    const std::optional<core::Period> period = core::ParsePeriod(key.substr(slash + 1));
-    if (metric == nullptr || !period) return 0;
-    return counters->Get(metric->id, *period, now_);
-  }
-
-  // The reference model's utilization: "metric/period" -> current value.
-  std::map<std::string, int64_t> ModelUtilization(const std::string& service_id,
-                                                  const std::string& app_id) {
-    std::map<std::string, int64_t> values;
-    const core::Service* service = registry_.FindService(service_id);
-    const core::Application* app =
-        service ? registry_.FindApplication(service_id, app_id) : nullptr;
-    if (app == nullptr) return values;
-    const core::UsageCounters* counters = store_.FindCounters(service_id, app_id);
-    const core::UsageCounters empty;
-    for (const core::UsageReport& r : core::StoredUsageReports(
-             *service, *app, counters ? *counters : empty, now_)) {
-      values[r.metric_name + "/" + std::string(core::ToString(r.period))] =
-          r.current_value;
-    }
-    return values;
   }
 
   const Scenario& scenario_;

@@ -3,9 +3,8 @@
 // A scenario's check steps (counters, utilization, error log, journal): the
 // target's state read back through backend_queries.h, compared with the
 // step's values and with the reference model's state (its Registry and
-// MemoryStore). The same semantics as runner.cc's checks, as a function that
-// the client runner calls (runner.cc keeps its own copy for now:
-// TODO(#5) make runner.cc call this). Sends requests; keeps no state.
+// MemoryStore). Shared by the runner and the client runner. Sends requests;
+// keeps no state.
 #pragma once
 
 #include <string>
