@@ -9,6 +9,7 @@
 #include "core/registry.h"
 #include "core/service_management.h"
 #include "core/store.h"
+#include "harness/case_report.h"
 #include "harness/request_builder.h"
 #include "harness/seeding.h"
 #include "harness/state_checks.h"
@@ -195,24 +196,11 @@ class ClientCaseRun {
         clock_(clock) {}
 
   reports::CaseReport Run() {
-    report_.id = scenario_.id;
-    report_.title = scenario_.title;
-    report_.file = scenario_.file;
-    report_.spec = scenario_.spec;
-    report_.tags = scenario_.tags;
+    report_ = NewCaseReport(scenario_);
     const core::MonoTime started = clock_.NowMono();
     Execute();
     report_.duration = duration_cast<microseconds>(clock_.NowMono() - started);
-    if (report_.verdict == reports::Verdict::kPass) {
-      for (const reports::StepReport& step : report_.steps) {
-        if (step.verdict == reports::Verdict::kFail) {
-          report_.verdict = reports::Verdict::kFail;
-          report_.message = "step " + std::to_string(step.index) + " (" +
-                            step.location + "): " + step.message;
-          break;
-        }
-      }
-    }
+    RollUpStepVerdicts(report_);
     return std::move(report_);
   }
 
